@@ -36,7 +36,9 @@ int msg_status_parse(const char *s);
 /* No transition leaves a final status (delivered, undelivered, failed,
  * expired, canceled, received). */
 bool msg_status_final(enum msg_status s);
-/* Whether from -> to is a legal lifecycle step. */
+/* Whether from -> to is a legal lifecycle step. Staying in the same status
+ * is not a step (false). sending -> queued and sent -> queued are the
+ * outbox's retries. */
 bool msg_status_can_move(enum msg_status from, enum msg_status to);
 
 /* What a native status means for the lifecycle. */
@@ -46,8 +48,13 @@ struct msg_status_map {
 	const char *text;       /* short human text */
 };
 
-/* 3GPP TS 23.040 9.2.3.15 TP-Status (0..255, reserved values included).
- * Returns 0 and fills out, or -EINVAL. */
+/* All lookups return 0 and fill out, or -EINVAL (out of range, NULL, or an
+ * unknown Twilio status string). A code missing from the table still maps
+ * (never retryable); out->text says "unlisted". */
+
+/* 3GPP TS 23.040 9.2.3.15 TP-Status (0..255). SC-specific values take their
+ * group's meaning; reserved values read as 0x63 "service rejected" as the
+ * spec asks. 0x20..0x3F (SC still trying) map to MSG_SENT: not final. */
 int msg_status_from_tp_st(int tp_st, struct msg_status_map *out);
 /* Twilio message status ("queued", "sent", "delivered", "undelivered",
  * "failed", ...) with its error_code (0 when none). */
@@ -55,8 +62,9 @@ int msg_status_from_twilio(const char *status, int error_code, struct msg_status
 /* Twilio error code alone (a 4xx answer to a create): 21211 invalid To ->
  * failed, permanent; 20429 / 429 -> retryable; ... */
 int msg_status_from_twilio_error(int error_code, struct msg_status_map *out);
-/* Telesign status.code (e.g. 200 delivered, 203 sent to handset, 290
- * in progress, 207 not delivered, 10000-range errors ...). */
+/* Telesign status.code (e.g. 200 delivered, 203 delivered to gateway, 290
+ * in progress, 207 not delivered, 10000 internal error ...). Intermediate
+ * codes map to MSG_SENT. */
 int msg_status_from_telesign(int code, struct msg_status_map *out);
 
 #endif
