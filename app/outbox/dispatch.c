@@ -1,0 +1,338 @@
+/* The outbox's loop half: claim due messages, route, mark sending, submit;
+ * record what the channels report; retries, cancel, timers. Everything here
+ * runs on the loop thread. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/log.h"
+#include "outbox_priv.h"
+
+LOG_MODULE(log_dispatch, "outbox");
+
+#define DISPATCH_PASS_MAX 64
+
+/* ---- small helpers ---- */
+
+struct ob_flight *ob_flight_find(struct outbox *ob, uint64_t id)
+{
+	for (size_t i = 0; i < ob->n_flights; i++)
+		if (ob->flights[i].id == id)
+			return &ob->flights[i];
+	return NULL;
+}
+
+void ob_flight_remove(struct outbox *ob, struct ob_flight *f)
+{
+	*f = ob->flights[--ob->n_flights];
+}
+
+void chan_metric(struct outbox *ob, const struct ob_slot *s, size_t field_off)
+{
+	size_t i = (size_t)(s - ob->slots);
+
+	pthread_mutex_lock(&ob->m_mu);
+	(*(uint64_t *)((char *)&ob->m.channels[i] + field_off))++;
+	ob->m.channels[i].healthy = s->healthy;
+	ob->m.in_flight = ob->n_flights;
+	pthread_mutex_unlock(&ob->m_mu);
+}
+
+void ob_latency_metric(struct outbox *ob, int64_t ms)
+{
+	size_t b = 0;
+
+	while (b < OUTBOX_LAT_BUCKETS - 1 && ms > outbox_latency_bounds_ms[b])
+		b++;
+	pthread_mutex_lock(&ob->m_mu);
+	ob->m.latency[b]++;
+	pthread_mutex_unlock(&ob->m_mu);
+}
+
+/* A move the outbox makes; logs and counts it. */
+int ob_move(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to,
+		   const struct store_move *mv, int64_t now)
+{
+	int rc = store_msg_move(ob->cfg.store, id, from, to, mv, now);
+
+	if (rc) {
+		LOG_WRN(&log_dispatch, NULL, "msg %llu: %s -> %s refused: %d",
+			(unsigned long long)id, msg_status_str(from), msg_status_str(to), rc);
+		return rc;
+	}
+	LOG_DBG(&log_dispatch, mv && mv->channel ? mv->channel : NULL, "msg %llu: %s -> %s (%s)",
+		(unsigned long long)id, msg_status_str(from), msg_status_str(to),
+		mv && mv->event ? mv->event : "");
+	ob_metric_status(ob, to);
+	return 0;
+}
+
+/* ---- routing ---- */
+
+size_t outbox_route_first_healthy(const char *pref, struct channel *const *chans,
+				  const bool *healthy, size_t n, size_t *idx, size_t max)
+{
+	bool any = !pref || !pref[0] || strcmp(pref, "auto") == 0;
+	enum channel_kind kind;
+	bool by_kind = !any && routing_kind_parse(pref, &kind) == 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < max; i++) {
+		if (!chans[i] || !healthy[i])
+			continue;
+		if (any || (by_kind && chans[i]->kind == kind) || strcmp(chans[i]->name, pref) == 0)
+			idx[k++] = i;
+	}
+	return k;
+}
+
+struct route {
+	size_t cand[OUTBOX_MAX_CHANNELS];
+	size_t n;
+	char from[CHANNEL_NUMBER_MAX];
+	struct routing_request req;
+	struct routing_decision d;
+};
+
+/* 1: route found; 0: deferred or failed here; -errno. */
+static int route_with_policy(struct outbox *ob, const struct store_msg *m, struct route *rt,
+			     int64_t now)
+{
+	struct routing *r = ob->cfg.routing;
+	struct store_move fail = { .event = "no route" };
+
+	rt->req.to = m->to;
+	rt->req.parts = m->segments;
+	if (routing_pref_parse(r, m->channel_pref, &rt->req.pref) != 0) {
+		fail.err_text = "unknown channel preference";
+		ob_move(ob, m->id, m->status, MSG_FAILED, &fail, now);
+		return 0;
+	}
+	routing_decide(r, &rt->req, now, &rt->d);
+	if (rt->d.verdict == ROUTING_ROUTE) {
+		for (size_t i = 0; i < ob->n_slots; i++) {
+			if (ob->slots[i].ch && ob->slots[i].routing_idx == (int)rt->d.channel) {
+				rt->cand[rt->n++] = i;
+				snprintf(rt->from, sizeof(rt->from), "%s", rt->d.from);
+				return 1;
+			}
+		}
+		rt->d.at_ms = 0; /* configured but not attached: wait */
+	}
+	if (rt->d.verdict == ROUTING_NO_ROUTE && rt->d.permanent) {
+		fail.err_text = routing_reason_str(rt->d.reason);
+		ob_move(ob, m->id, m->status, MSG_FAILED, &fail, now);
+		return 0;
+	}
+	store_msg_defer(ob->cfg.store, m->id,
+			rt->d.at_ms > now ? rt->d.at_ms : now + ob->cfg.busy_retry_ms, now);
+	return 0;
+}
+
+static int route(struct outbox *ob, const struct store_msg *m, struct route *rt, int64_t now)
+{
+	struct channel *chans[OUTBOX_MAX_CHANNELS];
+	bool healthy[OUTBOX_MAX_CHANNELS];
+
+	memset(rt, 0, sizeof(*rt));
+	if (ob->cfg.routing)
+		return route_with_policy(ob, m, rt, now);
+	for (size_t i = 0; i < ob->n_slots; i++) {
+		chans[i] = ob->slots[i].ch;
+		healthy[i] = ob->slots[i].healthy;
+	}
+	rt->n = outbox_route_first_healthy(m->channel_pref, chans, healthy, ob->n_slots, rt->cand,
+					   OUTBOX_MAX_CHANNELS);
+	if (rt->n)
+		return 1;
+	store_msg_defer(ob->cfg.store, m->id, now + ob->cfg.busy_retry_ms, now);
+	return 0;
+}
+
+/* ---- dispatch ---- */
+
+static void fill_channel_msg(const struct store_msg *m, const char *from, int64_t now,
+			     struct channel_msg *cm)
+{
+	memset(cm, 0, sizeof(*cm));
+	cm->id = m->id;
+	cm->to = m->to;
+	cm->from = from && from[0] ? from : (m->from[0] ? m->from : NULL);
+	cm->text = m->body;
+	cm->text_len = m->body_len;
+	cm->want_report = true;
+	cm->validity_s = m->expires_at > now ? (m->expires_at - now) / 1000 : 0;
+	cm->ucs2 = strcmp(m->encoding, "ucs2") == 0;
+}
+
+/* The channels refused synchronously: back to queued (the attempt does not
+ * count) or failed when none could ever carry it. */
+static void submit_refused(struct outbox *ob, const struct store_msg *m, bool all_invalid,
+			   int64_t now)
+{
+	struct store_move mv = { .attempts_delta = -1 };
+
+	if (all_invalid) {
+		mv.event = "refused";
+		mv.err_code = -EINVAL;
+		mv.err_text = "no channel can carry this message";
+		ob_move(ob, m->id, MSG_SENDING, MSG_FAILED, &mv, now);
+		return;
+	}
+	mv.event = "busy";
+	mv.next_attempt_at = now + ob->cfg.busy_retry_ms;
+	ob_move(ob, m->id, MSG_SENDING, MSG_QUEUED, &mv, now);
+}
+
+static int try_submit(struct outbox *ob, const struct store_msg *m, struct route *rt,
+		      int64_t now)
+{
+	struct channel_msg cm;
+	bool all_invalid = true;
+
+	fill_channel_msg(m, rt->from, now, &cm);
+	for (size_t i = 0; i < rt->n; i++) {
+		struct ob_slot *s = &ob->slots[rt->cand[i]];
+		int rc = channel_submit(s->ch, &cm);
+
+		if (rc == 0) {
+			ob->flights[ob->n_flights++] = (struct ob_flight){
+				.id = m->id, .slot = (int)rt->cand[i], .created_at = m->created_at,
+			};
+			if (i > 0)
+				store_msg_set_channel(ob->cfg.store, m->id, s->name, now);
+			if (ob->cfg.routing)
+				routing_commit(ob->cfg.routing, &rt->req, &rt->d, now);
+			CHAN_METRIC(ob, s, submitted);
+			return 1;
+		}
+		LOG_DBG(&log_dispatch, s->name, "msg %llu refused: %d", (unsigned long long)m->id,
+			rc);
+		all_invalid = all_invalid && rc == -EINVAL;
+		if (ob->cfg.routing && s->routing_idx >= 0 && (rc == -EBUSY || rc == -ENOTCONN))
+			routing_on_event(ob->cfg.routing, (unsigned)s->routing_idx,
+					 rc == -EBUSY ? ROUTING_EV_THROTTLED
+						      : ROUTING_EV_REGISTRATION_LOST,
+					 now);
+	}
+	submit_refused(ob, m, all_invalid, now);
+	return 0;
+}
+
+/* 1 when handed to a channel. */
+static int dispatch_one(struct outbox *ob, uint64_t id, int64_t now)
+{
+	struct store_msg m;
+	struct route rt;
+	struct store_move claim = { .event = "claim", .attempts_delta = 1 };
+	int rc = store_msg_get(ob->cfg.store, id, &m);
+
+	if (rc)
+		return rc;
+	if (m.status != MSG_QUEUED && m.status != MSG_SCHEDULED) {
+		store_msg_release(&m);
+		return 0;
+	}
+	rc = route(ob, &m, &rt, now);
+	if (rc == 1 && m.status == MSG_SCHEDULED) {
+		struct store_move due = { .event = "due" };
+
+		rc = ob_move(ob, id, MSG_SCHEDULED, MSG_QUEUED, &due, now) == 0 ? 1 : 0;
+	}
+	if (rc == 1) {
+		claim.channel = ob->slots[rt.cand[0]].name;
+		claim.sender = rt.from[0] ? rt.from : NULL;
+		/* Committed before the channel sees it: the crash rule relies on it. */
+		rc = ob_move(ob, id, MSG_QUEUED, MSG_SENDING, &claim, now) == 0 ? 1 : 0;
+	}
+	if (rc == 1)
+		rc = try_submit(ob, &m, &rt, now);
+	store_msg_release(&m);
+	return rc;
+}
+
+static int64_t due_cb(void *arg);
+
+static void arm_due_timer(struct outbox *ob, int64_t now)
+{
+	int64_t when = 0;
+
+	if (ob->due_timer) {
+		hal_loop_cancel_timer(ob->cfg.loop, ob->due_timer);
+		ob->due_timer = 0;
+	}
+	if (store_next_due(ob->cfg.store, now, &when) != 0 || when <= 0)
+		return;
+	hal_loop_add_timer(ob->cfg.loop, when > now ? when - now : 0, due_cb, ob, &ob->due_timer);
+}
+
+static int dispatch(struct outbox *ob)
+{
+	uint64_t ids[DISPATCH_PASS_MAX];
+	int64_t now = ob_now(ob);
+	size_t room = ob->cfg.max_in_flight - ob->n_flights;
+	int n, sent = 0, expired = store_expire_due(ob->cfg.store, now);
+
+	if (expired > 0) {
+		pthread_mutex_lock(&ob->m_mu);
+		ob->m.to_status[MSG_EXPIRED] += (uint64_t)expired;
+		pthread_mutex_unlock(&ob->m_mu);
+	}
+	if (room > DISPATCH_PASS_MAX)
+		room = DISPATCH_PASS_MAX;
+	n = room ? store_due(ob->cfg.store, now, ids, room) : 0;
+	for (int i = 0; i < n; i++)
+		sent += dispatch_one(ob, ids[i], now) == 1;
+	if (n > 0 && (size_t)n == room && ob->n_flights < ob->cfg.max_in_flight)
+		ob_schedule_kick(ob); /* more may be due */
+	arm_due_timer(ob, now);
+	pthread_mutex_lock(&ob->m_mu);
+	ob->m.in_flight = ob->n_flights;
+	pthread_mutex_unlock(&ob->m_mu);
+	return n < 0 ? n : sent;
+}
+
+static int64_t due_cb(void *arg)
+{
+	struct outbox *ob = arg;
+
+	ob->due_timer = 0;
+	dispatch(ob);
+	return HAL_TIMER_STOP;
+}
+
+static int64_t kick_cb(void *arg)
+{
+	struct outbox *ob = arg;
+
+	ob->kick_timer = 0;
+	dispatch(ob);
+	return HAL_TIMER_STOP;
+}
+
+void ob_schedule_kick(struct outbox *ob)
+{
+	if (!ob->kick_timer)
+		hal_loop_add_timer(ob->cfg.loop, 0, kick_cb, ob, &ob->kick_timer);
+}
+
+void ob_on_wake(void *arg)
+{
+	dispatch(arg);
+}
+
+void ob_stop_timers(struct outbox *ob)
+{
+	if (ob->kick_timer)
+		hal_loop_cancel_timer(ob->cfg.loop, ob->kick_timer);
+	if (ob->due_timer)
+		hal_loop_cancel_timer(ob->cfg.loop, ob->due_timer);
+	ob->kick_timer = ob->due_timer = 0;
+}
+
+int outbox_kick(struct outbox *ob)
+{
+	return ob ? dispatch(ob) : -EINVAL;
+}

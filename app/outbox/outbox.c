@@ -1,0 +1,488 @@
+/* The outbox's thread-safe half: enqueue with idempotency keys, the group
+ * committer thread, channel slots and metrics. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/sha256.h>
+#include <mbedtls/version.h>
+
+#include "hal/log.h"
+#include "outbox_priv.h"
+#include "sms/segment.h"
+
+LOG_MODULE(log_outbox, "outbox");
+
+const int64_t outbox_latency_bounds_ms[OUTBOX_LAT_BUCKETS - 1] = {
+	100, 250, 500, 1000, 2000, 5000, 10000, 30000, 60000, 300000, 3600000,
+};
+
+int64_t ob_now(struct outbox *ob)
+{
+	return hal_clock_wall_ms(hal_loop_clock(ob->cfg.loop));
+}
+
+void ob_metric_status(struct outbox *ob, enum msg_status st)
+{
+	pthread_mutex_lock(&ob->m_mu);
+	if ((unsigned)st < MSG_STATUS_COUNT)
+		ob->m.to_status[st]++;
+	pthread_mutex_unlock(&ob->m_mu);
+}
+
+/* ---- payload hash ---- */
+
+static void hash_field(mbedtls_sha256_context *c, const void *p, size_t len)
+{
+	uint8_t n[8];
+
+	/* Length-prefixed, so ("ab","c") and ("a","bc") differ; absent != "". */
+	for (int i = 0; i < 8; i++)
+		n[i] = (uint8_t)((uint64_t)len >> (8 * i));
+	mbedtls_sha256_update_ret(c, n, sizeof(n));
+	if (p && len)
+		mbedtls_sha256_update_ret(c, p, len);
+}
+
+static void hash_str(mbedtls_sha256_context *c, const char *s)
+{
+	hash_field(c, s, s ? strlen(s) : (size_t)-1);
+}
+
+static void hash_i64(mbedtls_sha256_context *c, int64_t v)
+{
+	hash_field(c, &v, sizeof(v));
+}
+
+/* SHA-256 over everything the caller sent: the same key must come with the
+ * same payload. */
+static void payload_hash(const struct outbox_msg *m, uint8_t out[STORE_HASH_LEN])
+{
+	mbedtls_sha256_context c;
+
+	mbedtls_sha256_init(&c);
+	mbedtls_sha256_starts_ret(&c, 0);
+	hash_str(&c, m->to);
+	hash_str(&c, m->from);
+	hash_field(&c, m->body, m->body_len);
+	hash_str(&c, m->encoding);
+	hash_str(&c, m->channel_pref);
+	hash_str(&c, m->crm_type);
+	hash_str(&c, m->crm_id);
+	hash_i64(&c, m->contact_id);
+	hash_i64(&c, m->user_id);
+	hash_i64(&c, m->send_at_ms);
+	hash_i64(&c, m->validity_s);
+	mbedtls_sha256_finish_ret(&c, out);
+	mbedtls_sha256_free(&c);
+}
+
+/* ---- validation ---- */
+
+static bool e164_ok(const char *to)
+{
+	size_t n;
+
+	if (!to || to[0] != '+')
+		return false;
+	for (n = 1; to[n]; n++)
+		if (to[n] < '0' || to[n] > '9')
+			return false;
+	return n >= 2 && n <= 16;
+}
+
+/* Fills encoding and segments with the SMS codec when the caller did not
+ * say. Returns 0 or -EINVAL (not UTF-8, or not GSM-7 when gsm7 forced). */
+static int count_segments(const struct outbox_msg *m, struct store_msg_new *n)
+{
+	struct sms_segment_opts o = { .pref = SMS_PREF_AUTO };
+	struct sms_segment_info info;
+	int rc;
+
+	n->encoding = m->encoding;
+	n->segments = m->segments;
+	if (m->segments)
+		return 0;
+	if (m->encoding && strcmp(m->encoding, "gsm7") == 0)
+		o.pref = SMS_PREF_GSM7;
+	else if (m->encoding && strcmp(m->encoding, "ucs2") == 0)
+		o.pref = SMS_PREF_UCS2;
+	else if (m->encoding && strcmp(m->encoding, "auto") != 0)
+		return -EINVAL;
+	rc = sms_segment_count(m->body ? m->body : "", m->body_len, &o, &info);
+	if (rc)
+		return rc == -E2BIG ? -E2BIG : -EINVAL;
+	n->encoding = sms_encoding_str(info.encoding);
+	n->segments = info.parts ? info.parts : 1;
+	return 0;
+}
+
+static int build_new(struct outbox *ob, const struct outbox_msg *m, struct store_msg_new *n,
+		     uint8_t hash[STORE_HASH_LEN], int64_t now)
+{
+	int64_t validity = m->validity_s ? m->validity_s : ob->cfg.default_validity_s;
+	int64_t start;
+	int rc;
+
+	if (!e164_ok(m->to) || (m->body_len && !m->body) || m->validity_s < 0 ||
+	    m->send_at_ms < 0 || m->segments > 255)
+		return -EINVAL;
+	if (m->body_len > STORE_BODY_MAX)
+		return -E2BIG;
+	memset(n, 0, sizeof(*n));
+	rc = count_segments(m, n);
+	if (rc)
+		return rc;
+	n->to = m->to;
+	n->from = m->from;
+	n->body = m->body;
+	n->body_len = m->body_len;
+	n->channel_pref = m->channel_pref ? m->channel_pref : "auto";
+	n->crm_type = m->crm_type;
+	n->crm_id = m->crm_id;
+	n->contact_id = m->contact_id;
+	n->user_id = m->user_id;
+	n->send_at = m->send_at_ms;
+	start = m->send_at_ms > now ? m->send_at_ms : now;
+	n->expires_at = validity > 0 ? start + validity * 1000 : 0;
+	if (m->idem_key) {
+		payload_hash(m, hash);
+		n->idem_key = m->idem_key;
+		n->payload_hash = hash;
+	}
+	return 0;
+}
+
+/* ---- group commit ---- */
+
+static struct ob_batch *batch_new(void)
+{
+	struct ob_batch *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	pthread_cond_init(&b->cv, NULL);
+	b->tail = &b->head;
+	return b;
+}
+
+static void batch_free(struct ob_batch *b)
+{
+	pthread_cond_destroy(&b->cv);
+	free(b);
+}
+
+static void commit_chunk(struct outbox *ob, struct ob_req *first, size_t k,
+			 struct store_enqueue *items)
+{
+	struct ob_req *r = first;
+	int64_t now = ob_now(ob);
+
+	for (size_t i = 0; i < k; i++, r = r->next)
+		items[i] = r->item;
+	store_enqueue_batch(ob->cfg.store, items, k, now);
+	r = first;
+	for (size_t i = 0; i < k; i++, r = r->next)
+		r->item = items[i];
+}
+
+/* Commits a taken batch in transactions of at most max_batch messages
+ * (normally one), then wakes its callers and the loop. */
+static void commit_batch(struct outbox *ob, struct ob_batch *b)
+{
+	size_t max = ob->cfg.max_batch;
+	struct store_enqueue *items = calloc(b->n < max ? b->n : max, sizeof(*items));
+	struct ob_req *r = b->head;
+	uint64_t ok = 0, replays = 0, conflicts = 0, errors = 0, batches = 0;
+
+	while (r) {
+		size_t k = 0;
+		struct ob_req *first = r;
+
+		for (; r && k < max; r = r->next)
+			k++;
+		if (items) {
+			commit_chunk(ob, first, k, items);
+		} else {
+			for (struct ob_req *q = first; q != r; q = q->next)
+				q->item.rc = -ENOMEM;
+		}
+		batches++;
+	}
+	free(items);
+	for (r = b->head; r; r = r->next) {
+		if (r->item.rc == 0)
+			r->item.replay ? replays++ : ok++;
+		else if (r->item.rc == -EEXIST)
+			conflicts++;
+		else
+			errors++;
+	}
+	pthread_mutex_lock(&ob->m_mu);
+	ob->m.enqueued += ok;
+	ob->m.replays += replays;
+	ob->m.conflicts += conflicts;
+	ob->m.enqueue_errors += errors;
+	ob->m.batches += batches;
+	ob->m.to_status[MSG_ACCEPTED] += ok;
+	pthread_mutex_unlock(&ob->m_mu);
+
+	/* Wake the loop before the callers return, so a caller that then runs
+	 * the loop finds its message due. */
+	if (ok)
+		hal_loop_wake(ob->cfg.loop, ob->waker);
+	pthread_mutex_lock(&ob->gc_mu);
+	b->done = true;
+	pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&ob->gc_mu);
+}
+
+static void *committer_main(void *arg)
+{
+	struct outbox *ob = arg;
+
+	pthread_mutex_lock(&ob->gc_mu);
+	for (;;) {
+		struct ob_batch *b;
+
+		while (!ob->stopping && (!ob->open || ob->open->n == 0))
+			pthread_cond_wait(&ob->gc_cv, &ob->gc_mu);
+		if (!ob->open || ob->open->n == 0)
+			break; /* stopping, nothing left */
+		b = ob->open;
+		ob->open = NULL; /* later callers start the next batch */
+		pthread_mutex_unlock(&ob->gc_mu);
+		commit_batch(ob, b);
+		pthread_mutex_lock(&ob->gc_mu);
+	}
+	pthread_mutex_unlock(&ob->gc_mu);
+	return NULL;
+}
+
+/* Joins the open batch and sleeps until the committer is done with it. */
+static int submit_and_wait(struct outbox *ob, struct ob_req *req)
+{
+	struct ob_batch *b;
+
+	pthread_mutex_lock(&ob->gc_mu);
+	if (ob->stopping) {
+		pthread_mutex_unlock(&ob->gc_mu);
+		return -ESHUTDOWN;
+	}
+	if (!ob->open) {
+		ob->open = batch_new();
+		if (!ob->open) {
+			pthread_mutex_unlock(&ob->gc_mu);
+			return -ENOMEM;
+		}
+	}
+	b = ob->open;
+	req->batch = b;
+	req->next = NULL;
+	*b->tail = req;
+	b->tail = &req->next;
+	b->n++;
+	b->waiters++;
+	pthread_cond_signal(&ob->gc_cv);
+	while (!b->done)
+		pthread_cond_wait(&b->cv, &ob->gc_mu);
+	if (--b->waiters == 0)
+		batch_free(b);
+	pthread_mutex_unlock(&ob->gc_mu);
+	return 0;
+}
+
+int outbox_enqueue(struct outbox *ob, const struct outbox_msg *m, struct outbox_result *res)
+{
+	uint8_t hash[STORE_HASH_LEN];
+	struct ob_req req;
+	int rc;
+
+	if (!ob || !m || !res)
+		return -EINVAL;
+	memset(res, 0, sizeof(*res));
+	memset(&req, 0, sizeof(req));
+	rc = build_new(ob, m, &req.m, hash, ob_now(ob));
+	if (rc)
+		return rc;
+	req.item.m = &req.m;
+	rc = submit_and_wait(ob, &req);
+	if (rc)
+		return rc;
+	res->id = req.item.id;
+	res->status = req.item.status;
+	res->replay = req.item.replay;
+	return req.item.rc;
+}
+
+/* ---- channels ---- */
+
+static struct ob_slot *slot_find(struct outbox *ob, const char *name)
+{
+	for (size_t i = 0; i < ob->n_slots; i++)
+		if (strcmp(ob->slots[i].name, name) == 0)
+			return &ob->slots[i];
+	return NULL;
+}
+
+static struct ob_slot *slot_make(struct outbox *ob, const char *name)
+{
+	struct ob_slot *s;
+
+	if (ob->n_slots == OUTBOX_MAX_CHANNELS)
+		return NULL;
+	s = &ob->slots[ob->n_slots++];
+	memset(s, 0, sizeof(*s));
+	s->ob = ob;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->routing_idx = ob->cfg.routing ? routing_config_find(&ob->cfg.routing->cfg, name) : -1;
+	pthread_mutex_lock(&ob->m_mu);
+	snprintf(ob->m.channels[ob->n_slots - 1].name, sizeof(ob->m.channels[0].name), "%s", name);
+	ob->m.n_channels = ob->n_slots;
+	pthread_mutex_unlock(&ob->m_mu);
+	return s;
+}
+
+int outbox_channel_events(struct outbox *ob, const char *name, struct channel_events *out)
+{
+	struct ob_slot *s;
+
+	if (!ob || !name || !name[0] || strlen(name) >= sizeof(s->name) || !out)
+		return -EINVAL;
+	s = slot_find(ob, name);
+	if (s && s->events_given)
+		return -EEXIST;
+	if (!s && !(s = slot_make(ob, name)))
+		return -ENOSPC;
+	s->events_given = true;
+	ob_events_fill(s, out);
+	return 0;
+}
+
+int outbox_add_channel(struct outbox *ob, struct channel *ch)
+{
+	struct channel_health h;
+	struct ob_slot *s;
+
+	if (!ob || !ch || !ch->ops || !ch->ops->submit || !ch->name[0])
+		return -EINVAL;
+	s = slot_find(ob, ch->name);
+	if (s && s->ch)
+		return -EEXIST;
+	if (!s && !(s = slot_make(ob, ch->name)))
+		return -ENOSPC;
+	if (ob->cfg.routing && s->routing_idx < 0) {
+		LOG_ERR(&log_outbox, ch->name, "channel not in the routing config");
+		return -ENOENT;
+	}
+	s->ch = ch;
+	s->healthy = true;
+	if (ch->ops->get_health && ch->ops->get_health(ch->ctx, &h) == 0)
+		s->healthy = h.can_send;
+	ob_schedule_kick(ob);
+	return 0;
+}
+
+/* ---- life ---- */
+
+static int apply_defaults(struct outbox *ob, const struct outbox_config *cfg)
+{
+	ob->cfg = *cfg;
+	if (!ob->cfg.busy_retry_ms)
+		ob->cfg.busy_retry_ms = 1000;
+	if (!ob->cfg.max_in_flight)
+		ob->cfg.max_in_flight = 64;
+	if (!ob->cfg.max_batch)
+		ob->cfg.max_batch = 256;
+	if (!ob->cfg.default_validity_s)
+		ob->cfg.default_validity_s = 86400;
+	if (cfg->backoff)
+		ob->backoff = *cfg->backoff;
+	else
+		routing_backoff_defaults(&ob->backoff);
+	return routing_backoff_validate(&ob->backoff, NULL, 0);
+}
+
+static int recover(struct outbox *ob)
+{
+	struct store_recovery r;
+	int rc = store_recover_sending(ob->cfg.store, ob_now(ob), &r);
+
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&ob->m_mu);
+	ob->m.possible_duplicates += r.requeued;
+	ob->m.to_status[MSG_SENT] += r.to_sent;
+	ob->m.to_status[MSG_QUEUED] += r.requeued;
+	ob->m.to_status[MSG_EXPIRED] += r.expired;
+	pthread_mutex_unlock(&ob->m_mu);
+	return 0;
+}
+
+int outbox_new(struct outbox **out, const struct outbox_config *cfg)
+{
+	struct outbox *ob;
+	int rc;
+
+	if (!out || !cfg || !cfg->store || !cfg->loop || cfg->busy_retry_ms < 0 ||
+	    cfg->default_validity_s < 0)
+		return -EINVAL;
+	ob = calloc(1, sizeof(*ob));
+	if (!ob)
+		return -ENOMEM;
+	pthread_mutex_init(&ob->gc_mu, NULL);
+	pthread_cond_init(&ob->gc_cv, NULL);
+	pthread_mutex_init(&ob->m_mu, NULL);
+	rc = apply_defaults(ob, cfg);
+	if (!rc) {
+		ob->flights = calloc(ob->cfg.max_in_flight, sizeof(*ob->flights));
+		rc = ob->flights ? 0 : -ENOMEM;
+	}
+	if (!rc)
+		rc = hal_loop_add_waker(cfg->loop, ob_on_wake, ob, &ob->waker);
+	if (!rc)
+		rc = recover(ob);
+	if (!rc) {
+		rc = -pthread_create(&ob->committer, NULL, committer_main, ob);
+		ob->thread_started = rc == 0;
+	}
+	if (rc) {
+		outbox_destroy(ob);
+		return rc;
+	}
+	ob_schedule_kick(ob);
+	*out = ob;
+	return 0;
+}
+
+void outbox_destroy(struct outbox *ob)
+{
+	if (!ob)
+		return;
+	pthread_mutex_lock(&ob->gc_mu);
+	ob->stopping = true;
+	pthread_cond_broadcast(&ob->gc_cv);
+	pthread_mutex_unlock(&ob->gc_mu);
+	if (ob->thread_started)
+		pthread_join(ob->committer, NULL);
+	ob_stop_timers(ob);
+	free(ob->flights);
+	pthread_mutex_destroy(&ob->gc_mu);
+	pthread_cond_destroy(&ob->gc_cv);
+	pthread_mutex_destroy(&ob->m_mu);
+	free(ob);
+}
+
+void outbox_metrics_get(struct outbox *ob, struct outbox_metrics *out)
+{
+	uint64_t depth = 0;
+
+	if (!ob || !out)
+		return;
+	store_queue_depth(ob->cfg.store, &depth);
+	pthread_mutex_lock(&ob->m_mu);
+	ob->m.queue_depth = depth;
+	*out = ob->m;
+	pthread_mutex_unlock(&ob->m_mu);
+}

@@ -1,0 +1,92 @@
+/* Internals of the outbox shared by outbox.c (enqueue, group commit,
+ * channels, metrics) and dispatch.c (the loop side). */
+#ifndef OUTBOX_PRIV_H
+#define OUTBOX_PRIV_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "outbox/outbox.h"
+
+struct outbox;
+
+/* One channel's place in the outbox: the events' arg points here, so a
+ * callback knows its channel. */
+struct ob_slot {
+	struct outbox *ob;
+	char name[32];
+	struct channel *ch;       /* NULL until outbox_add_channel */
+	bool events_given;
+	bool healthy;
+	int routing_idx;          /* index in the routing config, or -1 */
+};
+
+struct ob_flight {
+	uint64_t id;
+	int slot;
+	int64_t created_at;       /* wall ms, for the latency histogram */
+	bool cancel_asked;
+};
+
+/* One enqueue waiting for the committer. */
+struct ob_req {
+	struct store_msg_new m;
+	struct store_enqueue item;
+	struct ob_batch *batch;
+	struct ob_req *next;
+};
+
+/* A group commit: every request that joined before the committer took it.
+ * Its waiters sleep on its own condition variable; the last one frees it. */
+struct ob_batch {
+	pthread_cond_t cv;
+	bool done;
+	unsigned waiters;
+	struct ob_req *head, **tail;
+	size_t n;
+};
+
+struct outbox {
+	struct outbox_config cfg;
+	struct routing_backoff_cfg backoff;
+
+	/* group commit (any thread) */
+	pthread_mutex_t gc_mu;
+	pthread_cond_t gc_cv;          /* the committer waits for work here */
+	struct ob_batch *open;         /* the batch new requests join */
+	bool stopping;
+	bool thread_started;
+	pthread_t committer;
+
+	/* metrics (any thread reads) */
+	pthread_mutex_t m_mu;
+	struct outbox_metrics m;
+
+	/* loop thread only */
+	struct ob_slot slots[OUTBOX_MAX_CHANNELS];
+	size_t n_slots;
+	struct ob_flight *flights;
+	size_t n_flights;
+	hal_waker_id waker;
+	hal_timer_id due_timer;
+	hal_timer_id kick_timer;
+};
+
+int64_t ob_now(struct outbox *ob);
+void ob_metric_status(struct outbox *ob, enum msg_status st);
+/* Schedule a dispatch pass from the loop soon (never re-entrant). */
+void ob_schedule_kick(struct outbox *ob);
+void ob_on_wake(void *arg);
+void ob_events_fill(struct ob_slot *slot, struct channel_events *ev);
+void ob_stop_timers(struct outbox *ob);
+/* store_msg_move, logged and counted. */
+int ob_move(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to,
+	    const struct store_move *mv, int64_t now);
+struct ob_flight *ob_flight_find(struct outbox *ob, uint64_t id);
+void ob_flight_remove(struct outbox *ob, struct ob_flight *f);
+void chan_metric(struct outbox *ob, const struct ob_slot *s, size_t field_off);
+#define CHAN_METRIC(ob, s, field) \
+	chan_metric(ob, s, offsetof(struct outbox_channel_metrics, field))
+void ob_latency_metric(struct outbox *ob, int64_t ms);
+
+#endif

@@ -1,0 +1,89 @@
+/* Internals shared by the store's files: the connection, the statement
+ * cache and small SQLite helpers. */
+#ifndef STORE_PRIV_H
+#define STORE_PRIV_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+/* Every statement the store runs, prepared once and cached per connection. */
+enum store_stmt {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_IDEM_FIND,
+	ST_MSG_INSERT,
+	ST_EVENT_INSERT,
+	ST_MSG_GET,
+	ST_MSG_STATUS,
+	ST_MSG_MOVE,
+	ST_MSG_SET_CHANNEL,
+	ST_MSG_DEFER,
+	ST_DUE,
+	ST_NEXT_DUE,
+	ST_EXPIRE_FIND,
+	ST_QUEUE_DEPTH,
+	ST_COUNT_STATUS,
+	ST_PART_UPSERT,
+	ST_PARTS_TOTAL,
+	ST_PART_FIND,
+	ST_PART_UPDATE,
+	ST_PART_TALLY,
+	ST_PARTS_GET,
+	ST_PARTS_CLEAR,
+	ST_IN_PART_INSERT,
+	ST_IN_PART_COUNT,
+	ST_IN_PARTS_GET,
+	ST_IN_PARTS_DELETE,
+	ST_IN_MSG_INSERT,
+	ST_IN_PENDING,
+	ST_EVENTS_GET,
+	ST_SENDING_LIST,
+	ST_COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	pthread_mutex_t mu;
+	sqlite3_stmt *stmt[ST_COUNT];
+	int version;
+	char path[512];
+};
+
+/* The cached statement, reset and with bindings cleared; NULL on error
+ * (logged). */
+sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
+/* SQLite result code -> -errno. */
+int store_err(int rc);
+/* Run a no-result cached statement. Returns 0 or -errno. */
+int store_exec_stmt(struct store *s, enum store_stmt id);
+int store_tx_begin(struct store *s);
+int store_tx_commit(struct store *s);
+void store_tx_rollback(struct store *s);
+/* Lock and BEGIN IMMEDIATE (unlocked again on failure). Returns 0 or -errno. */
+int store_tx_lock_begin(struct store *s);
+/* COMMIT when rc is 0, else ROLLBACK; unlock. Returns the outcome. */
+int store_tx_end_unlock(struct store *s, int rc);
+/* Bind a C string (NULL -> SQL NULL), or a blob. */
+int store_bind_str(sqlite3_stmt *st, int idx, const char *v);
+/* Copy a text column into a bounded buffer ("" for NULL). */
+void store_col_str(sqlite3_stmt *st, int col, char *dst, size_t len);
+int store_status_col(sqlite3_stmt *st, int col);
+
+/* Schema (schema.c). */
+int store_schema_migrate(struct store *s);
+int store_schema_apply(sqlite3 *db, int from, int to);
+
+/* The lifecycle move inside an open transaction (store_msg.c). */
+int store_move_locked(struct store *s, uint64_t id, enum msg_status from, enum msg_status to,
+		      const struct store_move *mv, int64_t now);
+int store_event_add(struct store *s, uint64_t id, int from, enum msg_status to,
+		    const char *event, int code, int64_t now);
+/* After a move to sent or a part report: advance sent -> delivered /
+ * undelivered when the parts say so (store_parts.c). */
+int store_parts_settle(struct store *s, uint64_t id, int64_t now, enum msg_status *status,
+		       bool *changed);
+
+#endif

@@ -1,0 +1,272 @@
+/* Schema tests: migrations up from every earlier version (old schemas built
+ * from the store's own const history), a newer schema refused, a corrupt
+ * file moved aside and never deleted. Files live in a fresh temp dir. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hal/log.h"
+#include "store/store.h"
+
+struct tmp {
+	char dir[256];
+	char db[300];
+};
+
+static void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[600];
+
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int setup(void **state)
+{
+	struct tmp *t = calloc(1, sizeof(*t));
+	const char *base = getenv("TMPDIR");
+
+	snprintf(t->dir, sizeof(t->dir), "%s/store-schema-XXXXXX", base ? base : "/tmp");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->db, sizeof(t->db), "%s/sms.db", t->dir);
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tmp *t = *state;
+
+	rm_tree(t->dir);
+	free(t);
+	return 0;
+}
+
+static int count_files(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A row as a version-1 build would have written it (the v1 columns only). */
+static const char *const v1_rows =
+	"INSERT INTO messages(id,direction,status,to_addr,body,segments,send_at,"
+	"created_at,updated_at) VALUES(7,0,'scheduled','+4917612345678',x'48690021',1,"
+	"5000,1000,1000);"
+	"INSERT INTO messages(id,direction,status,to_addr,body,segments,created_at,"
+	"updated_at) VALUES(8,0,'sent','+4917612345678','two parts',2,1000,1000);"
+	"INSERT INTO message_parts(msg_id,idx,channel,ref,status) VALUES(8,0,'modem0','12','sent');"
+	"INSERT INTO message_events(msg_id,at,from_status,to_status) VALUES(7,1000,NULL,'accepted');";
+
+static void test_migrate_from_every_version(void **state)
+{
+	struct tmp *t = *state;
+
+	for (int v = 1; v < STORE_SCHEMA_VERSION; v++) {
+		struct store_opts o = { .path = t->db };
+		struct store *s;
+		struct store_msg m;
+		struct store_part p[2];
+		uint64_t ids[4];
+
+		unlink(t->db);
+		assert_int_equal(store_create_at_version(t->db, v), 0);
+		raw_exec(t->db, v1_rows);
+		assert_int_equal(store_open(&s, &o), 0);
+		assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+		/* Old rows survive byte for byte and gain the new columns. */
+		assert_int_equal(store_msg_get(s, 7, &m), 0);
+		assert_int_equal(m.status, MSG_SCHEDULED);
+		assert_int_equal(m.body_len, 4);
+		assert_memory_equal(m.body, "Hi\0!", 4);
+		assert_int_equal(m.next_attempt_at, 5000); /* v2 fills it from send_at */
+		assert_false(m.possible_dup);
+		store_msg_release(&m);
+		assert_int_equal(store_parts_get(s, 8, p, 2), 1);
+		assert_string_equal(p[0].ref, "12");
+		/* The scheduled v1 message is due at its send_at under v2 rules. */
+		assert_int_equal(store_due(s, 4999, ids, 4), 0);
+		assert_int_equal(store_due(s, 5000, ids, 4), 1);
+		assert_int_equal(ids[0], 7);
+		store_close(s);
+		/* Reopening an up-to-date file changes nothing. */
+		assert_int_equal(store_open(&s, &o), 0);
+		assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+		store_close(s);
+	}
+}
+
+static void test_fresh_and_create_at_version(void **state)
+{
+	struct tmp *t = *state;
+	struct store_opts o = { .path = t->db };
+	struct store *s;
+
+	assert_int_equal(store_create_at_version(t->db, 0), -EINVAL);
+	assert_int_equal(store_create_at_version(t->db, STORE_SCHEMA_VERSION + 1), -EINVAL);
+	assert_int_equal(store_open(&s, &o), 0);
+	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	store_close(s);
+	assert_int_equal(store_create_at_version(t->db, 1), -EEXIST);
+}
+
+static char last_log[512];
+static void sink(void *arg, int level, const char *module, const char *inst, const char *msg)
+{
+	(void)arg;
+	(void)module;
+	(void)inst;
+	if (level == LOG_LEVEL_ERR)
+		snprintf(last_log, sizeof(last_log), "%s", msg);
+}
+
+static void test_newer_version_refused(void **state)
+{
+	struct tmp *t = *state;
+	struct store_opts o = { .path = t->db };
+	struct store *s = NULL;
+	char want[64];
+
+	assert_int_equal(store_create_at_version(t->db, STORE_SCHEMA_VERSION), 0);
+	raw_exec(t->db, "PRAGMA user_version=99");
+	log_set_sink(sink, NULL);
+	assert_int_equal(store_open(&s, &o), -ENOTSUP);
+	log_set_sink(NULL, NULL);
+	assert_null(s);
+	assert_non_null(strstr(last_log, "99"));
+	snprintf(want, sizeof(want), "(%d)", STORE_SCHEMA_VERSION);
+	assert_non_null(strstr(last_log, want));
+	/* Untouched: still version 99, not moved aside. */
+	assert_int_equal(count_files(t->dir, "sms.db.corrupt"), 0);
+	assert_int_equal(store_open(&s, &o), -ENOTSUP);
+}
+
+static void write_file(const char *path, const void *data, size_t len, off_t at)
+{
+	int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, data, len, at), (ssize_t)len);
+	close(fd);
+}
+
+static void test_garbage_file_moved_aside(void **state)
+{
+	struct tmp *t = *state;
+	struct store_opts o = { .path = t->db, .now_ms = 1700000000000 };
+	static const char junk[] = "this is not an SQLite database, just some bytes......";
+	char aside[400];
+	struct store *s;
+	uint64_t n;
+
+	write_file(t->db, junk, sizeof(junk), 0);
+	log_set_sink(sink, NULL);
+	assert_int_equal(store_open(&s, &o), 0);
+	log_set_sink(NULL, NULL);
+	assert_non_null(strstr(last_log, "corrupt"));
+	assert_int_equal(store_count_status(s, MSG_QUEUED, &n), 0);
+	assert_int_equal(n, 0);
+	store_close(s);
+	/* Kept, with the time in its name, byte for byte. */
+	snprintf(aside, sizeof(aside), "%s.corrupt-20231114T221320Z", t->db);
+	assert_non_null(strstr(last_log, aside));
+	{
+		char buf[sizeof(junk)];
+		int fd = open(aside, O_RDONLY);
+
+		assert_true(fd >= 0);
+		assert_int_equal(read(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+		close(fd);
+		assert_memory_equal(buf, junk, sizeof(junk));
+	}
+}
+
+/* A valid WAL database whose table pages are then overwritten: the check
+ * finds it; the file and its -wal are moved aside together. */
+static void test_damaged_pages_moved_aside(void **state)
+{
+	struct tmp *t = *state;
+	struct store_opts o = { .path = t->db, .full_check = true, .now_ms = 1700000000000 };
+	struct store *s;
+	uint8_t junk[4096];
+	char aside[400];
+	sqlite3 *db;
+	int persist = 1;
+
+	assert_int_equal(store_create_at_version(t->db, STORE_SCHEMA_VERSION), 0);
+	assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
+	/* Keep the -wal file after close, as a crash would leave it. */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	assert_int_equal(
+		sqlite3_exec(db, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c "
+				 "WHERE x<400) INSERT INTO messages(direction,status,to_addr,body,"
+				 "created_at,updated_at) SELECT 0,'queued','+491',randomblob(300),"
+				 "x,x FROM c;",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
+	sqlite3_close(db);
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 37 + 11);
+	write_file(t->db, junk, sizeof(junk), 4096 * 3);
+	write_file(t->db, junk, sizeof(junk), 4096 * 8);
+	assert_int_equal(count_files(t->dir, "sms.db-wal"), 1);
+	log_set_sink(sink, NULL);
+	assert_int_equal(store_open(&s, &o), 0);
+	log_set_sink(NULL, NULL);
+	assert_non_null(strstr(last_log, "moved aside"));
+	store_close(s);
+	/* The damaged file and its -wal are kept side by side. */
+	snprintf(aside, sizeof(aside), "%s.corrupt-20231114T221320Z", t->db);
+	assert_int_equal(access(aside, F_OK), 0);
+	snprintf(aside, sizeof(aside), "%s.corrupt-20231114T221320Z-wal", t->db);
+	assert_int_equal(access(aside, F_OK), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrate_from_every_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fresh_and_create_at_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_version_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_garbage_file_moved_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_pages_moved_aside, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
