@@ -17,12 +17,16 @@
  * - A multipart message is one submit. A channel that sends parts itself (the
  *   modem) MUST report each part's reference through part_sent before
  *   submit_done; a provider that splits on its side reports one reference.
+ *   part is 0-based (0 .. total-1); ref is never empty and unique for a
+ *   long time (the modem's is "<TP-MR>@<wall ms>.<n>", TP-MR first).
  * - submit_done carries status 0 (the network/provider accepted every part)
  *   or -errno with `retryable` and the channel's own code (CMS error, Twilio
  *   error code, Telesign status) and a short text. After a failure some
  *   parts may have been sent: parts_sent says how many.
  * - cancel() MAY be NULL. When present it cancels a message not yet handed
- *   to the network; the channel then calls submit_done with -ECANCELED.
+ *   to the network (0; -EBUSY when some part already went, -ENOENT when
+ *   unknown); the channel then calls submit_done with -ECANCELED, later,
+ *   never from inside cancel().
  * - delivery() reports arrive any time after part_sent, matched by the
  *   channel's reference (TP-MR + recipient for the modem, provider id for
  *   clouds); the channel maps its native status onto enum channel_delivery.
