@@ -89,7 +89,7 @@ static void check_against_spec(json_t *last)
 	json_error_t err;
 	json_t *spec = json_load_file(TWILIO_SPEC_PATH, 0, &err);
 	if (!spec)
-		skip(); /* ../shared/specs is beside the clone in CI and here */
+		fail_msg("cannot load %s: %s", TWILIO_SPEC_PATH, err.text);
 	json_t *path = json_object_get(json_object_get(spec, "paths"),
 				       "/2010-04-01/Accounts/{AccountSid}/Messages.json");
 	json_t *schema = json_object_get(
