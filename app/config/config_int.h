@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
+#include "hal/ini.h"
 
 enum cfg_kind {
 	CFG_DAEMON,
@@ -66,22 +67,8 @@ struct cfg_section {
 };
 
 struct cfg_parse {
-	/* input */
-	const char *text;
-	size_t len;
-	size_t pos;
-	const char *file;
+	struct hal_ini ini;		/* reader, line numbers, first error */
 	char base_dir[CONFIG_PATH_LEN]; /* for relative KEY_file paths */
-	/* where the reader is */
-	int lineno;
-	bool line_indented;
-	int header_line;
-	unsigned keys_since_header;
-	unsigned keys_total;
-	/* first error */
-	bool failed;
-	int err_line;
-	char msg[CONFIG_ERR_LEN];
 	/* result */
 	struct smsrelay_config c;
 	struct cfg_section sects[CFG_MAX_SECTIONS];
@@ -89,10 +76,8 @@ struct cfg_parse {
 	int cur; /* section of the previous key, -1 before the first */
 };
 
-/* Record the first error ("message" without file and line); later calls
- * are ignored. Always returns -EINVAL. */
-int cfg_fail(struct cfg_parse *st, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Record the first error at line (see hal_ini_fail). Always -EINVAL. */
+#define cfg_fail(st, line, ...) hal_ini_fail(&(st)->ini, (line), __VA_ARGS__)
 
 const struct cfg_kind_desc *cfg_kind_desc(enum cfg_kind kind);
 /* Section prefix -> kind; -1 when unknown. */
@@ -130,11 +115,11 @@ int cfg_set_countries(struct cfg_parse *st, const struct cfg_key *k, void *obj, 
 int cfg_set_prefixes(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v);
 int cfg_set_channels(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v);
 
-/* Charsets for cfg_set_text / cfg_set_secret (the key's arg). */
-extern const char cfg_cs_name[];   /* letters, digits, '_' '-' */
-extern const char cfg_cs_token[];  /* printable ASCII without blanks */
-extern const char cfg_cs_base64[]; /* A-Z a-z 0-9 + / = */
-extern const char cfg_cs_digits[]; /* 0-9 */
+/* Charsets for cfg_set_text / cfg_set_secret (the key's arg); hal/ini.h
+ * has the other two, hal_ini_cs_name (letters, digits, '_' '-') and
+ * hal_ini_cs_token (printable ASCII without blanks). */
+extern const struct hal_ini_charset cfg_cs_base64; /* A-Z a-z 0-9 + / = */
+extern const struct hal_ini_charset cfg_cs_digits; /* 0-9 */
 
 bool cfg_name_ok(const char *s, size_t len);
 /* "+" and 1..15 digits. */

@@ -114,11 +114,11 @@ static const struct cfg_key routing_keys[] = {
 static const struct cfg_key twilio_keys[] = {
     STR("base_url", cfg_set_url, struct config_twilio, base_url, NULL, CK_LIVE),
     STR("account_sid", cfg_set_sid, struct config_twilio, account_sid, "AC", CK_LIVE),
-    SECRET("auth_token", struct config_twilio, auth_token, auth_token_file, cfg_cs_token, 8,
+    SECRET("auth_token", struct config_twilio, auth_token, auth_token_file, &hal_ini_cs_token, 8,
 	   CK_LIVE),
     STR("api_key_sid", cfg_set_sid, struct config_twilio, api_key_sid, "SK", CK_LIVE),
     SECRET("api_key_secret", struct config_twilio, api_key_secret, api_key_secret_file,
-	   cfg_cs_token, 8, CK_LIVE),
+	   &hal_ini_cs_token, 8, CK_LIVE),
     STR("from", cfg_set_sender, struct config_twilio, from, NULL, CK_LIVE),
     STR("messaging_service_sid", cfg_set_sid, struct config_twilio, messaging_service_sid, "MG",
 	CK_LIVE),
@@ -131,8 +131,9 @@ static const struct cfg_key twilio_keys[] = {
 
 static const struct cfg_key telesign_keys[] = {
     STR("base_url", cfg_set_url, struct config_telesign, base_url, NULL, CK_LIVE),
-    STR("customer_id", cfg_set_text, struct config_telesign, customer_id, cfg_cs_name, CK_LIVE),
-    SECRET("api_key", struct config_telesign, api_key, api_key_file, cfg_cs_base64, 4, CK_LIVE),
+    STR("customer_id", cfg_set_text, struct config_telesign, customer_id, &hal_ini_cs_name,
+	CK_LIVE),
+    SECRET("api_key", struct config_telesign, api_key, api_key_file, &cfg_cs_base64, 4, CK_LIVE),
     KEY("message_type", cfg_set_enum, struct config_telesign, message_type, 0, 0,
 	telesign_types, CK_LIVE),
     BOOL("poll_status", struct config_telesign, poll_status, CK_LIVE),
@@ -141,7 +142,7 @@ static const struct cfg_key telesign_keys[] = {
 };
 
 static const struct cfg_key modem_keys[] = {
-    SECRET("pin", struct config_modem, pin, pin_file, cfg_cs_digits, 4, 0),
+    SECRET("pin", struct config_modem, pin, pin_file, &cfg_cs_digits, 4, 0),
     {"profile", cfg_set_profile, offsetof(struct config_modem, has_profile),
      offsetof(struct config_modem, profile) + sizeof(enum hal_board_profile) -
 	 offsetof(struct config_modem, has_profile),

@@ -1,107 +1,23 @@
-/* smsrelayd.conf loader: inih splits the text into (section, key, value);
- * this file counts lines, tracks sections, checks each key against the
- * schema in config_keys.c and stops at the first error.
- *
- * Debian's inih is built without INI_HANDLER_LINENO and keeps its options
- * (multi-line values, inline comments, line length) in process-wide
- * variables. We never write those: the text goes through our own reader,
- * which counts lines, refuses over-long lines and NUL bytes instead of
- * letting inih split or cut them, and notices indented continuation lines
- * (which inih would glue onto the previous key). */
+/* smsrelayd.conf loader: hal/ini.h reads the text (line numbers, NUL
+ * bytes, over-long and indented lines, empty sections, syntax errors) and
+ * hands over each (section, key, value); this file tracks sections, checks
+ * each key against the schema in config_keys.c and stops at the first
+ * error. */
 #include <errno.h>
-#include <fcntl.h>
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "config_int.h"
 #include "hal/log.h"
 
 LOG_MODULE(log_config, "config")
 
-int cfg_fail(struct cfg_parse *st, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (st->failed)
-		return -EINVAL;
-	st->failed = true;
-	st->err_line = line;
-	va_start(ap, fmt);
-	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* ---- reader ------------------------------------------------------------- */
-
-/* A header with no key after it is most likely a typo or a half-deleted
- * section: say so rather than ignore it. */
-static void check_empty_section(struct cfg_parse *st)
-{
-	if (st->header_line && st->keys_since_header == 0)
-		cfg_fail(st, st->header_line, "section has no keys");
-}
-
-static void note_line(struct cfg_parse *st, const char *line)
-{
-	const char *p = line + strspn(line, " \t");
-
-	st->line_indented = p != line;
-	if (*p == '[') {
-		check_empty_section(st);
-		st->header_line = st->lineno;
-		st->keys_since_header = 0;
-	} else if (*p && !strchr("\r\n;#", *p)) {
-		/* Content, even a malformed line: inih's syntax error for it is
-		 * the better message than "section has no keys". */
-		st->keys_since_header++;
-	}
-}
-
-/* fgets() over (text, len), one line per call. */
-static char *cfg_reader(char *str, int num, void *stream)
-{
-	struct cfg_parse *st = stream;
-	const char *start, *nl;
-	size_t rest, n;
-
-	if (st->failed)
-		return NULL;
-	if (st->pos >= st->len) {
-		check_empty_section(st);
-		st->header_line = 0;
-		return NULL;
-	}
-	start = st->text + st->pos;
-	rest = st->len - st->pos;
-	nl = memchr(start, '\n', rest);
-	n = nl ? (size_t)(nl - start) + 1 : rest;
-	st->lineno++;
-	if (num < 3 || n > (size_t)num - 1) {
-		cfg_fail(st, st->lineno, "line too long (max %d characters)", num - 2);
-		return NULL;
-	}
-	if (memchr(start, '\0', n)) {
-		cfg_fail(st, st->lineno, "NUL byte in line");
-		return NULL;
-	}
-	memcpy(str, start, n);
-	str[n] = '\0';
-	st->pos += n;
-	note_line(st, str);
-	return str;
-}
-
 /* ---- sections ------------------------------------------------------------ */
 
 static int header_line(const struct cfg_parse *st)
 {
-	return st->header_line ? st->header_line : st->lineno;
+	return hal_ini_header_line(&st->ini);
 }
 
 static const char *const reserved_names[] = {"twilio", "telesign", "modem", "auto", NULL};
@@ -184,7 +100,7 @@ static int sect_new(struct cfg_parse *st, enum cfg_kind kind, const char *name,
 }
 
 /* The section a key belongs to: found, created, or an error (< 0). */
-static int sect_get(struct cfg_parse *st, const char *section, const char *key)
+static int sect_get(struct cfg_parse *st, const char *section)
 {
 	const char *dot = strchr(section, '.');
 	size_t plen = dot ? (size_t)(dot - section) : strlen(section);
@@ -192,8 +108,6 @@ static int sect_get(struct cfg_parse *st, const char *section, const char *key)
 	int hl = header_line(st);
 	int kind;
 
-	if (!section[0])
-		return cfg_fail(st, st->lineno, "key '%.40s' is outside of any [section]", key);
 	kind = cfg_kind_lookup(section, plen);
 	if (kind < 0)
 		return cfg_fail(st, hl,
@@ -228,74 +142,28 @@ static int key_set(struct cfg_parse *st, int si, const char *section, const char
 	int k = cfg_key_index(s->kind, key);
 
 	if (k < 0)
-		return cfg_fail(st, st->lineno,
+		return cfg_fail(st, st->ini.lineno,
 				"unknown key '%.40s' in [%s] (see docs/config.md for the keys)", key,
 				section);
-	if (s->key_line[k]) {
-		if (st->line_indented)
-			return cfg_fail(st, st->lineno,
-					"indented line continues '%s' from line %d: continuation "
-					"lines are not supported",
-					key, s->key_line[k]);
-		return cfg_fail(st, st->lineno, "duplicate key '%s' (first at line %d)", key,
-				s->key_line[k]);
-	}
-	s->key_line[k] = st->lineno;
+	if (hal_ini_key_seen(&st->ini, key, &s->key_line[k]))
+		return -EINVAL;
 	return cfg_kind_desc(s->kind)->keys[k].set(st, &cfg_kind_desc(s->kind)->keys[k], s->obj,
 						   value);
 }
 
-static int cfg_handler(void *user, const char *section, const char *name, const char *value)
+static int cfg_on_key(struct hal_ini *ini, void *user, const char *section, const char *key,
+		      const char *value)
 {
 	struct cfg_parse *st = user;
-	int si;
+	int si = sect_get(st, section);
 
-	if (st->failed)
-		return 0;
-	if (!name)
-		return 1; /* a library built with INI_CALL_HANDLER_ON_NEW_SECTION */
-	if (!value)
-		return cfg_fail(st, st->lineno, "'%.40s' has no value", name), 0;
-	st->keys_since_header++;
-	st->keys_total++;
-	si = sect_get(st, section, name);
+	(void)ini;
 	if (si < 0)
-		return 0;
-	return key_set(st, si, section, name, value) == 0;
+		return si;
+	return key_set(st, si, section, key, value);
 }
 
 /* ---- API ----------------------------------------------------------------- */
-
-static void put_err(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void put_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
-
-static int run_parse(struct cfg_parse *st)
-{
-	int ret = ini_parse_stream(cfg_reader, st, cfg_handler, st);
-
-	if (ret < 0)
-		return -ENOMEM; /* -2: a heap-buffer build of inih ran out */
-	/* inih reports the first bad line; ours may come later or not at all. */
-	if (ret > 0 && (!st->failed || ret < st->err_line)) {
-		st->failed = true;
-		st->err_line = ret;
-		snprintf(st->msg, sizeof(st->msg),
-			 "syntax error: expected '[section]' or 'key = value'");
-	}
-	if (!st->failed)
-		cfg_finish(st);
-	return st->failed ? -EINVAL : 0;
-}
 
 static void set_base_dir(struct cfg_parse *st, const char *file)
 {
@@ -318,35 +186,31 @@ int config_parse(const char *text, size_t len, const char *name_for_errors,
 	struct cfg_parse *st;
 	int rc;
 
-	if (err && err_len)
-		err[0] = '\0';
+	hal_ini_put_err(err, err_len, "%s", "");
 	if (!out || (!text && len))
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	if (len > CONFIG_FILE_MAX) {
-		put_err(err, err_len, "%s: too large (%zu bytes, max %d)", file, len,
-			CONFIG_FILE_MAX);
-		return -EFBIG;
-	}
+	rc = hal_ini_check_size(file, len, CONFIG_FILE_MAX, err, err_len);
+	if (rc)
+		return rc;
 	/* ~40 KB: off the stack. */
 	st = calloc(1, sizeof(*st));
 	if (!st) {
-		put_err(err, err_len, "%s: out of memory", file);
+		hal_ini_put_err(err, err_len, "%s: out of memory", file);
 		return -ENOMEM;
 	}
-	st->text = text;
-	st->len = len;
-	st->file = file;
+	/* A malformed line makes its section non-empty: inih's syntax error
+	 * for it is the better message than "section has no keys". */
+	hal_ini_init(&st->ini, text, len, file, HAL_INI_CONTENT_FILLS_SECTION);
 	st->cur = -1;
 	set_base_dir(st, file);
 	config_defaults(&st->c);
 	snprintf(st->c.source, sizeof(st->c.source), "%s", file);
-	rc = run_parse(st);
-	if (rc == -ENOMEM)
-		put_err(err, err_len, "%s: out of memory", file);
-	else if (rc)
-		put_err(err, err_len, "%s:%d: %s", file, st->err_line, st->msg);
-	else
+	rc = hal_ini_run(&st->ini, cfg_on_key, st);
+	if (!rc)
+		rc = cfg_finish(st);
+	hal_ini_error(&st->ini, rc, err, err_len);
+	if (!rc)
 		*out = st->c;
 	/* The parse state held secrets. */
 	explicit_bzero(st, sizeof(*st));
@@ -354,68 +218,24 @@ int config_parse(const char *text, size_t len, const char *name_for_errors,
 	return rc;
 }
 
-static int read_all(int fd, char *buf, size_t cap, size_t *len)
-{
-	size_t n = 0;
-
-	while (n < cap) {
-		ssize_t r = read(fd, buf + n, cap - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*len = n;
-	return 0;
-}
-
 int config_load(const char *path, struct smsrelay_config *out, char *err, size_t err_len)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd, rc;
+	char *buf;
+	size_t len;
+	int rc;
 
-	if (err && err_len)
-		err[0] = '\0';
+	hal_ini_put_err(err, err_len, "%s", "");
 	if (!out || !path)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		rc = -errno;
-		put_err(err, err_len, "%s: cannot open: %s", path, strerror(-rc));
+	rc = hal_ini_read_file(path, CONFIG_FILE_MAX, &buf, &len, err, err_len);
+	if (rc)
 		return rc;
-	}
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		rc = -EISDIR;
-		put_err(err, err_len, "%s: is a directory", path);
-		goto out;
-	}
-	/* One byte more than allowed tells "too large" from "exactly max". */
-	buf = malloc(CONFIG_FILE_MAX + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		put_err(err, err_len, "%s: out of memory", path);
-		goto out;
-	}
-	rc = read_all(fd, buf, CONFIG_FILE_MAX + 1, &len);
-	if (rc) {
-		put_err(err, err_len, "%s: cannot read: %s", path, strerror(-rc));
-		goto out;
-	}
 	rc = config_parse(buf, len, path, out, err, err_len);
 	if (!rc)
 		LOG_DBG(&log_config, NULL, "loaded %s: board %s, %u modem section(s), %u route(s)",
 			path, out->daemon.board, out->n_modems, out->n_routes);
-out:
-	if (buf)
-		explicit_bzero(buf, len);
-	free(buf);
-	close(fd);
+	/* The text may hold secrets. */
+	hal_ini_free_file(buf, len);
 	return rc;
 }

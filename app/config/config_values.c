@@ -1,6 +1,7 @@
-/* Value checks for smsrelayd.conf: every setter checks the whole value,
- * stores it at obj + key->off, or reports ONE message through cfg_fail()
- * naming the key and what is allowed. Nothing is ever truncated. */
+/* Value checks for smsrelayd.conf, on the strict helpers of hal/ini.h:
+ * every setter checks the whole value, stores it at obj + key->off, or
+ * reports ONE message through cfg_fail() naming the key and what is
+ * allowed. Nothing is ever truncated. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -22,55 +23,32 @@ LOG_MODULE(log_config_values, "config")
 /* Values are quoted in messages up to this many characters. */
 #define Q "%.40s"
 
-const char cfg_cs_name[] = "letters, digits, '_' and '-'";
-const char cfg_cs_token[] = "printable ASCII without blanks";
-const char cfg_cs_base64[] = "base64: A-Z a-z 0-9 + / =";
-const char cfg_cs_digits[] = "digits";
-
-static bool char_ok(unsigned char c, const char *cs)
+static bool base64_char(unsigned char c)
 {
-	if (cs == cfg_cs_name)
-		return isalnum(c) || c == '_' || c == '-';
-	if (cs == cfg_cs_base64)
-		return isalnum(c) || c == '+' || c == '/' || c == '=';
-	if (cs == cfg_cs_digits)
-		return isdigit(c);
-	return c > ' ' && c < 0x7f; /* cfg_cs_token and the default */
+	return isalnum(c) || c == '+' || c == '/' || c == '=';
 }
+
+static bool digit_char(unsigned char c)
+{
+	return isdigit(c);
+}
+
+const struct hal_ini_charset cfg_cs_base64 = {"base64: A-Z a-z 0-9 + / =", base64_char};
+const struct hal_ini_charset cfg_cs_digits = {"digits", digit_char};
 
 static void *field(void *obj, const struct cfg_key *k)
 {
 	return (char *)obj + k->off;
 }
 
-/* Copy a checked string; the length check comes first so that a long
- * value is reported as such, not by its first odd character. */
+/* Copy a checked string (hal_ini_copy); a key's min is its minimum length,
+ * and a secret's characters are never quoted. */
 static int put_str(struct cfg_parse *st, const struct cfg_key *k, const char *v, char *dst,
-		   size_t dst_len, const char *cs)
+		   size_t dst_len, const struct hal_ini_charset *cs)
 {
-	size_t n = strlen(v);
-	bool secret = k->flags & CK_SECRET;
-
-	if (n == 0)
-		return cfg_fail(st, st->lineno, "%s: empty value", k->name);
-	if (n >= dst_len)
-		return cfg_fail(st, st->lineno, "%s: value too long (%zu characters, max %zu)",
-				k->name, n, dst_len - 1);
-	if (k->min > 0 && n < (size_t)k->min)
-		return cfg_fail(st, st->lineno, "%s: value too short (%zu characters, min %ld)",
-				k->name, n, k->min);
-	for (size_t i = 0; i < n; i++)
-		if (!char_ok((unsigned char)v[i], cs)) {
-			if (secret)
-				return cfg_fail(st, st->lineno,
-						"%s: bad character at position %zu (allowed: %s)",
-						k->name, i + 1, cs);
-			return cfg_fail(st, st->lineno,
-					"%s: bad character 0x%02x at position %zu (allowed: %s)",
-					k->name, (unsigned char)v[i], i + 1, cs);
-		}
-	memcpy(dst, v, n + 1);
-	return 0;
+	return hal_ini_copy(&st->ini, k->name, v, dst, dst_len, cs,
+			    k->min > 0 ? (size_t)k->min : 0,
+			    (k->flags & CK_SECRET) ? HAL_INI_SECRET : 0);
 }
 
 int cfg_set_text(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v)
@@ -78,34 +56,18 @@ int cfg_set_text(struct cfg_parse *st, const struct cfg_key *k, void *obj, const
 	return put_str(st, k, v, field(obj, k), k->size, k->arg);
 }
 
-static bool is_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 static int get_long(struct cfg_parse *st, const struct cfg_key *k, const char *v, long *out)
 {
-	char *end = NULL;
-	long n;
+	int rc = hal_ini_parse_long(v, k->min, k->max, out);
 
-	/* strtol alone accepts " 5", "+5" and "5x": a config says exactly
-	 * what it means. */
-	if (!is_number(v))
-		return cfg_fail(st, st->lineno, "%s: '" Q "' is not a number (allowed: %ld..%ld)",
-				k->name, v, k->min, k->max);
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno == ERANGE || *end || n < k->min || n > k->max)
-		return cfg_fail(st, st->lineno, "%s: " Q " is out of range (allowed: %ld..%ld)",
-				k->name, v, k->min, k->max);
-	*out = n;
+	if (rc == -EINVAL)
+		return cfg_fail(st, st->ini.lineno,
+				"%s: '" Q "' is not a number (allowed: %ld..%ld)", k->name, v,
+				k->min, k->max);
+	if (rc)
+		return cfg_fail(st, st->ini.lineno,
+				"%s: " Q " is out of range (allowed: %ld..%ld)", k->name, v, k->min,
+				k->max);
 	return 0;
 }
 
@@ -131,16 +93,9 @@ int cfg_set_int(struct cfg_parse *st, const struct cfg_key *k, void *obj, const 
 
 int cfg_set_bool(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v)
 {
-	static const char *const yes[] = {"true", "yes", "on", "1"};
-	static const char *const no[] = {"false", "no", "off", "0"};
-
-	for (size_t i = 0; i < 4; i++) {
-		if (!strcmp(v, yes[i]) || !strcmp(v, no[i])) {
-			*(bool *)field(obj, k) = !strcmp(v, yes[i]);
-			return 0;
-		}
-	}
-	return cfg_fail(st, st->lineno,
+	if (hal_ini_parse_bool(v, HAL_INI_BOOL_ON_OFF, (bool *)field(obj, k)) == 0)
+		return 0;
+	return cfg_fail(st, st->ini.lineno,
 			"%s: '" Q "' is not a boolean (allowed: true/false, yes/no, on/off, 1/0)",
 			k->name, v);
 }
@@ -163,26 +118,26 @@ int cfg_set_enum(struct cfg_parse *st, const struct cfg_key *k, void *obj, const
 		if (used >= sizeof(allowed))
 			used = sizeof(allowed) - 1;
 	}
-	return cfg_fail(st, st->lineno, "%s: unknown value '" Q "' (allowed: %s)", k->name, v,
+	return cfg_fail(st, st->ini.lineno, "%s: unknown value '" Q "' (allowed: %s)", k->name, v,
 			allowed);
 }
 
 int cfg_set_abs_path(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v)
 {
 	if (v[0] && v[0] != '/')
-		return cfg_fail(st, st->lineno, "%s: '" Q "' is not an absolute path", k->name, v);
-	return put_str(st, k, v, field(obj, k), k->size, cfg_cs_token);
+		return cfg_fail(st, st->ini.lineno, "%s: '" Q "' is not an absolute path", k->name, v);
+	return put_str(st, k, v, field(obj, k), k->size, &hal_ini_cs_token);
 }
 
 /* A board name (letters, digits, '_', '-') or a path to a board.conf. */
 int cfg_set_board(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v)
 {
 	if (strchr(v, '/'))
-		return put_str(st, k, v, field(obj, k), k->size, cfg_cs_token);
+		return put_str(st, k, v, field(obj, k), k->size, &hal_ini_cs_token);
 	if (strlen(v) >= CONFIG_NAME_LEN)
-		return cfg_fail(st, st->lineno, "%s: board name too long (%zu characters, max %d)",
+		return cfg_fail(st, st->ini.lineno, "%s: board name too long (%zu characters, max %d)",
 				k->name, strlen(v), CONFIG_NAME_LEN - 1);
-	return put_str(st, k, v, field(obj, k), k->size, cfg_cs_name);
+	return put_str(st, k, v, field(obj, k), k->size, &hal_ini_cs_name);
 }
 
 int cfg_set_url(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v)
@@ -194,21 +149,16 @@ int cfg_set_url(struct cfg_parse *st, const struct cfg_key *k, void *obj, const 
 	else if (!strncmp(v, "http://", 7))
 		host = v + 7;
 	else
-		return cfg_fail(st, st->lineno, "%s: '" Q "' is not an http:// or https:// URL",
+		return cfg_fail(st, st->ini.lineno, "%s: '" Q "' is not an http:// or https:// URL",
 				k->name, v);
 	if (!*host || *host == '/')
-		return cfg_fail(st, st->lineno, "%s: '" Q "' has no host", k->name, v);
-	return put_str(st, k, v, field(obj, k), k->size, cfg_cs_token);
+		return cfg_fail(st, st->ini.lineno, "%s: '" Q "' has no host", k->name, v);
+	return put_str(st, k, v, field(obj, k), k->size, &hal_ini_cs_token);
 }
 
 bool cfg_name_ok(const char *s, size_t len)
 {
-	if (len == 0 || len >= CONFIG_NAME_LEN)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!char_ok((unsigned char)s[i], cfg_cs_name))
-			return false;
-	return true;
+	return len > 0 && len < CONFIG_NAME_LEN && hal_ini_charset_ok(&hal_ini_cs_name, s, len);
 }
 
 /* One item of a log spec: LEVEL, NAME=LEVEL or *=LEVEL (hal/log.h). */
@@ -239,14 +189,14 @@ int cfg_set_log(struct cfg_parse *st, const struct cfg_key *k, void *obj, const 
 {
 	const char *p = v;
 
-	if (put_str(st, k, v, field(obj, k), k->size, cfg_cs_token))
+	if (put_str(st, k, v, field(obj, k), k->size, &hal_ini_cs_token))
 		return -EINVAL;
 	while (*p) {
 		size_t len = strcspn(p, ",");
 
 		if (!log_item_ok(p, len)) {
 			((char *)field(obj, k))[0] = '\0';
-			return cfg_fail(st, st->lineno,
+			return cfg_fail(st, st->ini.lineno,
 					"%s: bad item '%.*s' (allowed: LEVEL or MODULE=LEVEL, "
 					"comma-separated; LEVEL none, error, warn, info, debug)",
 					k->name, (int)(len > 40 ? 40 : len), p);
@@ -263,11 +213,11 @@ int cfg_set_bind(struct cfg_parse *st, const struct cfg_key *k, void *obj, const
 	unsigned char a[16];
 
 	if (inet_pton(AF_INET, v, a) != 1 && inet_pton(AF_INET6, v, a) != 1)
-		return cfg_fail(st, st->lineno,
+		return cfg_fail(st, st->ini.lineno,
 				"%s: '" Q "' is not an IPv4 or IPv6 address (e.g. 127.0.0.1, "
 				"0.0.0.0, ::1; host names are not resolved)",
 				k->name, v);
-	return put_str(st, k, v, field(obj, k), k->size, cfg_cs_token);
+	return put_str(st, k, v, field(obj, k), k->size, &hal_ini_cs_token);
 }
 
 /* Twilio SIDs: arg is the two-letter prefix ("AC", "MG", "SK"). */
@@ -280,7 +230,7 @@ int cfg_set_sid(struct cfg_parse *st, const struct cfg_key *k, void *obj, const 
 	for (size_t i = 2; ok && i < n; i++)
 		ok = isxdigit((unsigned char)v[i]);
 	if (!ok)
-		return cfg_fail(st, st->lineno, "%s: '" Q "' is not %s followed by 32 hex digits",
+		return cfg_fail(st, st->ini.lineno, "%s: '" Q "' is not %s followed by 32 hex digits",
 				k->name, v, pre);
 	memcpy(field(obj, k), v, n + 1);
 	return 0;
@@ -327,7 +277,7 @@ static bool sender_ok(const char *s)
 int cfg_set_sender(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v)
 {
 	if (!sender_ok(v))
-		return cfg_fail(st, st->lineno,
+		return cfg_fail(st, st->ini.lineno,
 				"%s: '" Q "' is not an E.164 number (+ and 3..15 digits) or an "
 				"alphanumeric sender (1..11 letters/digits)",
 				k->name, v);
@@ -338,7 +288,7 @@ int cfg_set_sender(struct cfg_parse *st, const struct cfg_key *k, void *obj, con
 int cfg_set_e164(struct cfg_parse *st, const struct cfg_key *k, void *obj, const char *v)
 {
 	if (!e164_ok(v))
-		return cfg_fail(st, st->lineno,
+		return cfg_fail(st, st->ini.lineno,
 				"%s: '" Q "' is not an E.164 number (+ and 3..15 digits)", k->name, v);
 	memcpy(field(obj, k), v, strlen(v) + 1);
 	return 0;
@@ -362,7 +312,7 @@ int cfg_set_profile(struct cfg_parse *st, const struct cfg_key *k, void *obj, co
 			if (used >= sizeof(allowed))
 				break;
 		}
-		return cfg_fail(st, st->lineno, "profile: unknown value '" Q "' (allowed: %s)", v,
+		return cfg_fail(st, st->ini.lineno, "profile: unknown value '" Q "' (allowed: %s)", v,
 				allowed);
 	}
 	m->has_profile = true;
@@ -387,7 +337,7 @@ static int resolve(struct cfg_parse *st, const struct cfg_key *k, const char *v,
 	else
 		n = snprintf(path, len, "%s/%s", st->base_dir, v);
 	if (n < 0 || (size_t)n >= len)
-		return cfg_fail(st, st->lineno, "%s: path too long (max %zu characters)", k->name,
+		return cfg_fail(st, st->ini.lineno, "%s: path too long (max %zu characters)", k->name,
 				len - 1);
 	return 0;
 }
@@ -402,11 +352,11 @@ static int read_secret(struct cfg_parse *st, const struct cfg_key *k, const char
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
-		return cfg_fail(st, st->lineno, "%s: cannot open %s: %s", k->name, path,
+		return cfg_fail(st, st->ini.lineno, "%s: cannot open %s: %s", k->name, path,
 				strerror(errno));
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return cfg_fail(st, st->lineno, "%s: %s is not a regular file", k->name, path);
+		return cfg_fail(st, st->ini.lineno, "%s: %s is not a regular file", k->name, path);
 	}
 	if (sb.st_mode & S_IROTH)
 		LOG_WRN(&log_config_values, NULL, "%s: %s is world-readable", k->name, path);
@@ -415,7 +365,7 @@ static int read_secret(struct cfg_parse *st, const struct cfg_key *k, const char
 	while (r < 0 && errno == EINTR);
 	close(fd);
 	if (r < 0)
-		return cfg_fail(st, st->lineno, "%s: cannot read %s: %s", k->name, path,
+		return cfg_fail(st, st->ini.lineno, "%s: cannot read %s: %s", k->name, path,
 				strerror(errno));
 	*n = (size_t)r;
 	return 0;
@@ -429,7 +379,7 @@ int cfg_set_secret_file(struct cfg_parse *st, const struct cfg_key *k, void *obj
 	char buf[CONFIG_SECRET_LEN + 2];
 	size_t n = 0;
 
-	if (put_str(st, k, v, path, sizeof(path), cfg_cs_token) ||
+	if (put_str(st, k, v, path, sizeof(path), &hal_ini_cs_token) ||
 	    resolve(st, k, v, field(obj, k), k->size))
 		return -EINVAL;
 	if (read_secret(st, k, field(obj, k), buf, sizeof(buf), &n))
@@ -439,13 +389,13 @@ int cfg_set_secret_file(struct cfg_parse *st, const struct cfg_key *k, void *obj
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
 	if (n >= CONFIG_SECRET_LEN || memchr(buf, '\n', n))
-		return cfg_fail(st, st->lineno, "%s: %s: the secret must be one line of at most %d "
+		return cfg_fail(st, st->ini.lineno, "%s: %s: the secret must be one line of at most %d "
 				"characters", k->name, (char *)field(obj, k), CONFIG_SECRET_LEN - 1);
 	if (n == 0)
-		return cfg_fail(st, st->lineno, "%s: %s is empty", k->name, (char *)field(obj, k));
+		return cfg_fail(st, st->ini.lineno, "%s: %s is empty", k->name, (char *)field(obj, k));
 	buf[n] = '\0';
 	if (memchr(buf, '\0', n))
-		return cfg_fail(st, st->lineno, "%s: %s holds a NUL byte", k->name,
+		return cfg_fail(st, st->ini.lineno, "%s: %s holds a NUL byte", k->name,
 				(char *)field(obj, k));
 	vk.off = k->off2;
 	vk.size = CONFIG_SECRET_LEN;
@@ -484,21 +434,21 @@ int cfg_set_numbers(struct cfg_parse *st, const struct cfg_key *k, void *obj, co
 	ch->n_numbers = 0;
 	while ((n = next_item(&v, item, sizeof(item))) != 0) {
 		if (n < 0 || !sender_ok(item))
-			return cfg_fail(st, st->lineno,
+			return cfg_fail(st, st->ini.lineno,
 					"%s: bad number '" Q "' (allowed: E.164 numbers or "
 					"alphanumeric senders, up to %d)",
 					k->name, n < 0 ? "(too long)" : item, CONFIG_MAX_NUMBERS);
 		for (unsigned i = 0; i < ch->n_numbers; i++)
 			if (!strcmp(ch->numbers[i], item))
-				return cfg_fail(st, st->lineno, "%s: %s is listed twice", k->name,
+				return cfg_fail(st, st->ini.lineno, "%s: %s is listed twice", k->name,
 						item);
 		if (ch->n_numbers == CONFIG_MAX_NUMBERS)
-			return cfg_fail(st, st->lineno, "%s: too many numbers (max %d)", k->name,
+			return cfg_fail(st, st->ini.lineno, "%s: too many numbers (max %d)", k->name,
 					CONFIG_MAX_NUMBERS);
 		memcpy(ch->numbers[ch->n_numbers++], item, (size_t)n + 1);
 	}
 	if (!ch->n_numbers)
-		return cfg_fail(st, st->lineno, "%s: empty list", k->name);
+		return cfg_fail(st, st->ini.lineno, "%s: empty list", k->name);
 	return 0;
 }
 
@@ -518,21 +468,21 @@ int cfg_set_countries(struct cfg_parse *st, const struct cfg_key *k, void *obj, 
 			cc = cc * 10 + (unsigned)(item[i] - '0');
 		}
 		if (!ok)
-			return cfg_fail(st, st->lineno,
+			return cfg_fail(st, st->ini.lineno,
 					"%s: bad country calling code '%.8s' (allowed: 1..999 "
 					"without '+', e.g. 1 44 49)",
 					k->name, n < 0 ? "(long)" : item);
 		for (unsigned i = 0; i < r->n_allow; i++)
 			if (r->allow_countries[i] == cc)
-				return cfg_fail(st, st->lineno, "%s: %u is listed twice", k->name,
+				return cfg_fail(st, st->ini.lineno, "%s: %u is listed twice", k->name,
 						cc);
 		if (r->n_allow == CONFIG_MAX_ALLOW)
-			return cfg_fail(st, st->lineno, "%s: too many codes (max %d)", k->name,
+			return cfg_fail(st, st->ini.lineno, "%s: too many codes (max %d)", k->name,
 					CONFIG_MAX_ALLOW);
 		r->allow_countries[r->n_allow++] = cc;
 	}
 	if (!r->n_allow)
-		return cfg_fail(st, st->lineno, "%s: empty list", k->name);
+		return cfg_fail(st, st->ini.lineno, "%s: empty list", k->name);
 	return 0;
 }
 
@@ -545,20 +495,20 @@ int cfg_set_prefixes(struct cfg_parse *st, const struct cfg_key *k, void *obj, c
 	r->n_deny = 0;
 	while ((n = next_item(&v, item, sizeof(item))) != 0) {
 		if (n < 0 || !cfg_prefix_ok(item))
-			return cfg_fail(st, st->lineno,
+			return cfg_fail(st, st->ini.lineno,
 					"%s: bad prefix '%.20s' (allowed: + and 1..15 digits)",
 					k->name, n < 0 ? "(too long)" : item);
 		for (unsigned i = 0; i < r->n_deny; i++)
 			if (!strcmp(r->deny_prefixes[i], item))
-				return cfg_fail(st, st->lineno, "%s: %s is listed twice", k->name,
+				return cfg_fail(st, st->ini.lineno, "%s: %s is listed twice", k->name,
 						item);
 		if (r->n_deny == CONFIG_MAX_DENY)
-			return cfg_fail(st, st->lineno, "%s: too many prefixes (max %d)", k->name,
+			return cfg_fail(st, st->ini.lineno, "%s: too many prefixes (max %d)", k->name,
 					CONFIG_MAX_DENY);
 		memcpy(r->deny_prefixes[r->n_deny++], item, (size_t)n + 1);
 	}
 	if (!r->n_deny)
-		return cfg_fail(st, st->lineno, "%s: empty list", k->name);
+		return cfg_fail(st, st->ini.lineno, "%s: empty list", k->name);
 	return 0;
 }
 
@@ -571,20 +521,20 @@ int cfg_set_channels(struct cfg_parse *st, const struct cfg_key *k, void *obj, c
 	rt->n_channels = 0;
 	while ((n = next_item(&v, item, sizeof(item))) != 0) {
 		if (n < 0 || !cfg_name_ok(item, (size_t)n))
-			return cfg_fail(st, st->lineno,
+			return cfg_fail(st, st->ini.lineno,
 					"%s: bad channel name (allowed: a modem name, twilio or "
 					"telesign; 1..%d letters, digits, '_' or '-')",
 					k->name, CONFIG_NAME_LEN - 1);
 		for (unsigned i = 0; i < rt->n_channels; i++)
 			if (!strcmp(rt->channels[i], item))
-				return cfg_fail(st, st->lineno, "%s: %s is listed twice", k->name,
+				return cfg_fail(st, st->ini.lineno, "%s: %s is listed twice", k->name,
 						item);
 		if (rt->n_channels == CONFIG_MAX_ROUTE_CHANNELS)
-			return cfg_fail(st, st->lineno, "%s: too many channels (max %d)", k->name,
+			return cfg_fail(st, st->ini.lineno, "%s: too many channels (max %d)", k->name,
 					CONFIG_MAX_ROUTE_CHANNELS);
 		memcpy(rt->channels[rt->n_channels++], item, (size_t)n + 1);
 	}
 	if (!rt->n_channels)
-		return cfg_fail(st, st->lineno, "%s: empty list", k->name);
+		return cfg_fail(st, st->ini.lineno, "%s: empty list", k->name);
 	return 0;
 }

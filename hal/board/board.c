@@ -1,105 +1,23 @@
-/* board.conf loader: inih splits the file into (section, key, value); this
- * file tracks sections and line numbers, checks every key against the
- * schema in board_keys.c and cross-checks the result.
- *
- * inih reports no line numbers to the handler (Debian builds it without
- * INI_HANDLER_LINENO), so the text goes through our own reader, which
- * counts lines, rejects over-long lines and NUL bytes instead of letting
- * inih split or cut them, and stops the parse after the first error. */
-#include <ctype.h>
+/* board.conf loader: hal/ini.h reads the text (line numbers, NUL bytes,
+ * over-long and indented lines, empty sections, syntax errors) and hands
+ * over each (section, key, value); this file tracks sections, checks every
+ * key against the schema in board_keys.c and cross-checks the result. */
 #include <errno.h>
-#include <fcntl.h>
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "board_int.h"
 #include "hal/log.h"
 
 LOG_MODULE(log_board, "board")
 
-int board_fail(struct board_parse *st, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (st->failed)
-		return -EINVAL;
-	st->failed = true;
-	st->err_line = line;
-	va_start(ap, fmt);
-	vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* ---- reader ------------------------------------------------------------- */
-
-/* A section header followed by no key is most likely a typo'd or
- * half-deleted section: say so rather than ignore it. */
-static void check_empty_section(struct board_parse *st)
-{
-	if (st->header_line && st->keys_since_header == 0)
-		board_fail(st, st->header_line, "section has no keys");
-}
-
-static void note_line(struct board_parse *st, const char *line)
-{
-	const char *p = line;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	st->line_indented = p != line;
-	if (*p == '[') {
-		check_empty_section(st);
-		st->header_line = st->lineno;
-		st->keys_since_header = 0;
-	}
-}
-
-/* fgets() over (text, len), one line per call. */
-static char *board_reader(char *str, int num, void *stream)
-{
-	struct board_parse *st = stream;
-	const char *start, *nl;
-	size_t rest, n;
-
-	if (st->failed)
-		return NULL;
-	if (st->pos >= st->len) {
-		check_empty_section(st);
-		st->header_line = 0;
-		return NULL;
-	}
-	start = st->text + st->pos;
-	rest = st->len - st->pos;
-	nl = memchr(start, '\n', rest);
-	n = nl ? (size_t)(nl - start) + 1 : rest;
-	st->lineno++;
-	if (num < 3 || n > (size_t)num - 1) {
-		board_fail(st, st->lineno, "line too long (max %d characters)", num - 2);
-		return NULL;
-	}
-	if (memchr(start, '\0', n)) {
-		board_fail(st, st->lineno, "NUL byte in line");
-		return NULL;
-	}
-	memcpy(str, start, n);
-	str[n] = '\0';
-	st->pos += n;
-	note_line(st, str);
-	return str;
-}
-
 /* ---- sections and keys --------------------------------------------------- */
 
 /* Section-level errors point at the [header], not at its first key. */
 static int header_line(const struct board_parse *st)
 {
-	return st->header_line ? st->header_line : st->lineno;
+	return hal_ini_header_line(&st->ini);
 }
 
 static void sect_title(const struct board_section *s, char *buf, size_t len)
@@ -166,7 +84,7 @@ static int sect_new(struct board_parse *st, enum board_kind kind, const char *na
 }
 
 /* The section a key belongs to: found, created, or an error (< 0). */
-static int sect_get(struct board_parse *st, const char *section, const char *key)
+static int sect_get(struct board_parse *st, const char *section)
 {
 	const char *dot = strchr(section, '.');
 	size_t plen = dot ? (size_t)(dot - section) : strlen(section);
@@ -174,8 +92,6 @@ static int sect_get(struct board_parse *st, const char *section, const char *key
 	int hl = header_line(st);
 	int kind;
 
-	if (!section[0])
-		return board_fail(st, st->lineno, "key '%.40s' is outside of any [section]", key);
 	kind = board_kind_lookup(section, plen);
 	if (kind < 0)
 		return board_fail(st, hl, "unknown section [%.60s]", section);
@@ -218,39 +134,22 @@ static int key_set(struct board_parse *st, int si, const char *section, const ch
 	int k = key_index(s->kind, key);
 
 	if (k < 0)
-		return board_fail(st, st->lineno, "unknown key '%.40s' in [%s]", key, section);
-	if (s->key_line[k]) {
-		/* inih hands an indented line to the handler as more of the
-		 * previous key's value. */
-		if (st->line_indented)
-			return board_fail(st, st->lineno,
-					  "indented line continues '%s' from line %d: continuation "
-					  "lines are not supported",
-					  key, s->key_line[k]);
-		return board_fail(st, st->lineno, "duplicate key '%s' (first at line %d)", key,
-				  s->key_line[k]);
-	}
-	s->key_line[k] = st->lineno;
+		return board_fail(st, st->ini.lineno, "unknown key '%.40s' in [%s]", key, section);
+	if (hal_ini_key_seen(&st->ini, key, &s->key_line[k]))
+		return -EINVAL;
 	return board_kind_desc(s->kind)->keys[k].set(st, s->obj, key, value);
 }
 
-static int board_handler(void *user, const char *section, const char *name, const char *value)
+static int board_on_key(struct hal_ini *ini, void *user, const char *section, const char *key,
+			const char *value)
 {
 	struct board_parse *st = user;
-	int si;
+	int si = sect_get(st, section);
 
-	if (st->failed)
-		return 0;
-	if (!name)
-		return 1; /* a library built with INI_CALL_HANDLER_ON_NEW_SECTION */
-	if (!value)
-		return board_fail(st, st->lineno, "'%.40s' has no value", name), 0;
-	st->keys_since_header++;
-	st->keys_total++;
-	si = sect_get(st, section, name);
+	(void)ini;
 	if (si < 0)
-		return 0;
-	return key_set(st, si, section, name, value) == 0;
+		return si;
+	return key_set(st, si, section, key, value);
 }
 
 /* ---- checks once the whole file is read ---------------------------------- */
@@ -352,7 +251,7 @@ static int board_finish(struct board_parse *st)
 {
 	bool have_board = false;
 
-	if (!st->keys_total)
+	if (!st->ini.keys_total)
 		return board_fail(st, 1, "empty file: expected [board] and [modem.NAME] sections");
 	for (size_t i = 0; i < st->n_sects; i++)
 		have_board |= st->sects[i].kind == BOARD_KIND_BOARD;
@@ -361,7 +260,7 @@ static int board_finish(struct board_parse *st)
 	if (check_required(st))
 		return -EINVAL;
 	if (!st->b.n_modems)
-		return board_fail(st, st->lineno, "no [modem.NAME] section (need 1..%d)",
+		return board_fail(st, st->ini.lineno, "no [modem.NAME] section (need 1..%d)",
 				  HAL_BOARD_MAX_MODEMS);
 	for (size_t i = 0; i < st->b.n_gpios; i++)
 		if (check_gpio(st, i))
@@ -378,37 +277,6 @@ static int board_finish(struct board_parse *st)
 
 /* ---- API ------------------------------------------------------------------ */
 
-static void put_err(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void put_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
-
-static int run_parse(struct board_parse *st)
-{
-	int ret = ini_parse_stream(board_reader, st, board_handler, st);
-
-	if (ret < 0)
-		return -ENOMEM; /* -2: a heap-buffer build of inih ran out */
-	/* inih reports the first bad line; ours may come later or not at all. */
-	if (ret > 0 && (!st->failed || ret < st->err_line)) {
-		st->failed = true;
-		st->err_line = ret;
-		snprintf(st->msg, sizeof(st->msg),
-			 "syntax error: expected '[section]' or 'key = value'");
-	}
-	if (!st->failed)
-		board_finish(st);
-	return st->failed ? -EINVAL : 0;
-}
-
 int hal_board_parse(const char *text, size_t len, const char *name_for_errors,
 		    struct hal_board *out, char *err, size_t err_len)
 {
@@ -416,99 +284,50 @@ int hal_board_parse(const char *text, size_t len, const char *name_for_errors,
 	struct board_parse *st;
 	int rc;
 
-	if (err && err_len)
-		err[0] = '\0';
+	hal_ini_put_err(err, err_len, "%s", "");
 	if (!out || (!text && len))
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	if (len > HAL_BOARD_FILE_MAX) {
-		put_err(err, err_len, "%s: too large (%zu bytes, max %d)", file, len,
-			HAL_BOARD_FILE_MAX);
-		return -EFBIG;
-	}
+	rc = hal_ini_check_size(file, len, HAL_BOARD_FILE_MAX, err, err_len);
+	if (rc)
+		return rc;
 	/* ~5 KB: off the stack, so that deep callers and fuzzers don't mind. */
 	st = calloc(1, sizeof(*st));
 	if (!st) {
-		put_err(err, err_len, "%s: out of memory", file);
+		hal_ini_put_err(err, err_len, "%s: out of memory", file);
 		return -ENOMEM;
 	}
-	st->text = text;
-	st->len = len;
-	st->file = file;
+	hal_ini_init(&st->ini, text, len, file, 0);
 	st->cur = -1;
 	st->b.watchdog.timeout_s = HAL_BOARD_WATCHDOG_TIMEOUT_DEFAULT;
-	rc = run_parse(st);
-	if (rc == -ENOMEM)
-		put_err(err, err_len, "%s: out of memory", file);
-	else if (rc)
-		put_err(err, err_len, "%s:%d: %s", file, st->err_line, st->msg);
-	else
+	rc = hal_ini_run(&st->ini, board_on_key, st);
+	if (!rc)
+		rc = board_finish(st);
+	hal_ini_error(&st->ini, rc, err, err_len);
+	if (!rc)
 		*out = st->b;
 	free(st);
 	return rc;
 }
 
-static int read_all(int fd, char *buf, size_t cap, size_t *len)
-{
-	size_t n = 0;
-
-	while (n < cap) {
-		ssize_t r = read(fd, buf + n, cap - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*len = n;
-	return 0;
-}
-
 int hal_board_load(const char *path, struct hal_board *out, char *err, size_t err_len)
 {
-	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd, rc;
+	char *buf;
+	size_t len;
+	int rc;
 
-	if (err && err_len)
-		err[0] = '\0';
+	hal_ini_put_err(err, err_len, "%s", "");
 	if (!out || !path)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		put_err(err, err_len, "%s: cannot open: %s", path, strerror(-rc));
+	rc = hal_ini_read_file(path, HAL_BOARD_FILE_MAX, &buf, &len, err, err_len);
+	if (rc)
 		return rc;
-	}
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		rc = -EISDIR;
-		put_err(err, err_len, "%s: is a directory", path);
-		goto out;
-	}
-	/* One byte more than allowed tells "too large" from "exactly max". */
-	buf = malloc(HAL_BOARD_FILE_MAX + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		put_err(err, err_len, "%s: out of memory", path);
-		goto out;
-	}
-	rc = read_all(fd, buf, HAL_BOARD_FILE_MAX + 1, &len);
-	if (rc) {
-		put_err(err, err_len, "%s: cannot read: %s", path, strerror(-rc));
-		goto out;
-	}
 	rc = hal_board_parse(buf, len, path, out, err, err_len);
 	if (!rc)
 		LOG_DBG(&log_board, out->name, "loaded %s: hal %s, %zu modem(s), %zu gpio(s)", path,
 			hal_board_backend_str(out->backend), out->n_modems, out->n_gpios);
-out:
-	free(buf);
-	close(fd);
+	hal_ini_free_file(buf, len);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "hal/board.h"
+#include "hal/ini.h"
 
 enum board_kind {
 	BOARD_KIND_BOARD,
@@ -48,21 +49,7 @@ struct board_section {
 };
 
 struct board_parse {
-	/* input */
-	const char *text;
-	size_t len;
-	size_t pos;
-	const char *file;
-	/* where the reader is */
-	int lineno;
-	bool line_indented;
-	int header_line;
-	unsigned keys_since_header;
-	unsigned keys_total;
-	/* first error */
-	bool failed;
-	int err_line;
-	char msg[HAL_BOARD_ERR_LEN];
+	struct hal_ini ini; /* reader, line numbers, first error */
 	/* result */
 	struct hal_board b;
 	struct board_section sects[BOARD_MAX_SECTIONS];
@@ -70,10 +57,8 @@ struct board_parse {
 	int cur; /* section of the previous key, -1 before the first */
 };
 
-/* Record the first error ("message" without file and line); later calls
- * are ignored. Always returns -EINVAL. */
-int board_fail(struct board_parse *st, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Record the first error at line (see hal_ini_fail). Always -EINVAL. */
+#define board_fail(st, line, ...) hal_ini_fail(&(st)->ini, (line), __VA_ARGS__)
 
 const struct board_kind_desc *board_kind_desc(enum board_kind kind);
 /* Section prefix -> kind; -1 when unknown. */
@@ -81,14 +66,11 @@ int board_kind_lookup(const char *prefix, size_t prefix_len);
 
 /* Value checks (board_values.c). Each reports with board_fail at the
  * current line and returns 0 or -EINVAL. */
-enum board_charset {
-	BOARD_CS_NAME, /* [A-Za-z0-9_-] */
-	BOARD_CS_LINE, /* [A-Za-z0-9_.:/-]: gpio chips and lines */
-	BOARD_CS_PATH, /* printable ASCII without blanks */
-	BOARD_CS_TEXT, /* anything but control characters */
-};
+extern const struct hal_ini_charset board_cs_line; /* [A-Za-z0-9_.:/-]: gpio chips, lines */
+extern const struct hal_ini_charset board_cs_text; /* anything but control characters */
+/* hal_ini_cs_name and hal_ini_cs_token (paths) are the other two. */
 int board_copy(struct board_parse *st, const char *key, const char *value, char *dst,
-	       size_t dst_len, enum board_charset cs);
+	       size_t dst_len, const struct hal_ini_charset *cs);
 bool board_name_ok(const char *s, size_t len);
 int board_uint(struct board_parse *st, const char *key, const char *value, long min, long max,
 	       unsigned *out);

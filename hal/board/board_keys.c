@@ -74,7 +74,7 @@ static int set_enum(struct board_parse *st, const char *key, const char *value,
 			break;
 		used += (size_t)w;
 	}
-	return board_fail(st, st->lineno, "%s: '%.40s' is not one of %s", key, value, list);
+	return board_fail(st, st->ini.lineno, "%s: '%.40s' is not one of %s", key, value, list);
 }
 
 /* ---- [board] ------------------------------------------------------------ */
@@ -82,13 +82,13 @@ static int set_enum(struct board_parse *st, const char *key, const char *value,
 static int set_board_name(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board *b = obj;
-	return board_copy(st, key, v, b->name, sizeof(b->name), BOARD_CS_NAME);
+	return board_copy(st, key, v, b->name, sizeof(b->name), &hal_ini_cs_name);
 }
 
 static int set_board_description(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board *b = obj;
-	return board_copy(st, key, v, b->description, sizeof(b->description), BOARD_CS_TEXT);
+	return board_copy(st, key, v, b->description, sizeof(b->description), &board_cs_text);
 }
 
 static int set_board_hal(struct board_parse *st, void *obj, const char *key, const char *v)
@@ -178,13 +178,13 @@ static int set_modem_imei(struct board_parse *st, void *obj, const char *key, co
 static int set_modem_pwrkey(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_modem *m = obj;
-	return board_copy(st, key, v, m->pwrkey, sizeof(m->pwrkey), BOARD_CS_NAME);
+	return board_copy(st, key, v, m->pwrkey, sizeof(m->pwrkey), &hal_ini_cs_name);
 }
 
 static int set_modem_reset(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_modem *m = obj;
-	return board_copy(st, key, v, m->reset, sizeof(m->reset), BOARD_CS_NAME);
+	return board_copy(st, key, v, m->reset, sizeof(m->reset), &hal_ini_cs_name);
 }
 
 static const struct board_key modem_keys[] = {
@@ -205,13 +205,13 @@ static const struct board_key modem_keys[] = {
 static int set_gpio_chip(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_gpio *g = obj;
-	return board_copy(st, key, v, g->chip, sizeof(g->chip), BOARD_CS_LINE);
+	return board_copy(st, key, v, g->chip, sizeof(g->chip), &board_cs_line);
 }
 
 static int set_gpio_line(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_gpio *g = obj;
-	return board_copy(st, key, v, g->line, sizeof(g->line), BOARD_CS_LINE);
+	return board_copy(st, key, v, g->line, sizeof(g->line), &board_cs_line);
 }
 
 static int set_gpio_active_low(struct board_parse *st, void *obj, const char *key, const char *v)

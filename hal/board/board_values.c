@@ -1,6 +1,7 @@
-/* Value checks for board.conf: numbers with full strtol checks, booleans,
- * names, paths and port specs. Every check reports one message through
- * board_fail() at the current line; nothing is ever truncated. */
+/* Value checks for board.conf: numbers, booleans, names, paths and port
+ * specs, on the strict helpers of hal/ini.h. Every check reports one
+ * message through board_fail() at the current line; nothing is ever
+ * truncated. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -19,118 +20,55 @@ static const unsigned std_bauds[] = {
     921600, 1000000, 1152000, 1500000, 2000000, 2500000, 3000000, 3500000, 4000000,
 };
 
-static bool char_ok(unsigned char c, enum board_charset cs)
+static bool line_char(unsigned char c)
 {
-	switch (cs) {
-	case BOARD_CS_NAME:
-		return isalnum(c) || c == '_' || c == '-';
-	case BOARD_CS_LINE:
-		return isalnum(c) || strchr("_.:/-", c) != NULL;
-	case BOARD_CS_PATH:
-		return c > ' ' && c < 0x7f;
-	case BOARD_CS_TEXT:
-		return c >= ' ' && c != 0x7f;
-	}
-	return false;
+	return isalnum(c) || strchr("_.:/-", c) != NULL;
 }
 
-static const char *charset_str(enum board_charset cs)
+static bool text_char(unsigned char c)
 {
-	switch (cs) {
-	case BOARD_CS_NAME:
-		return "letters, digits, '_' and '-'";
-	case BOARD_CS_LINE:
-		return "letters, digits and _ . : / -";
-	case BOARD_CS_PATH:
-		return "printable ASCII without blanks";
-	case BOARD_CS_TEXT:
-		return "no control characters";
-	}
-	return "?";
+	return c >= ' ' && c != 0x7f;
 }
+
+const struct hal_ini_charset board_cs_line = {"letters, digits and _ . : / -", line_char};
+const struct hal_ini_charset board_cs_text = {"no control characters", text_char};
 
 bool board_name_ok(const char *s, size_t len)
 {
-	if (len == 0 || len >= HAL_BOARD_NAME_LEN)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!char_ok((unsigned char)s[i], BOARD_CS_NAME))
-			return false;
-	return true;
+	return len > 0 && len < HAL_BOARD_NAME_LEN && hal_ini_charset_ok(&hal_ini_cs_name, s, len);
 }
 
 int board_copy(struct board_parse *st, const char *key, const char *value, char *dst,
-	       size_t dst_len, enum board_charset cs)
+	       size_t dst_len, const struct hal_ini_charset *cs)
 {
-	size_t n = strlen(value);
-
-	if (n == 0)
-		return board_fail(st, st->lineno, "%s: empty value", key);
-	if (n >= dst_len)
-		return board_fail(st, st->lineno, "%s: value too long (%zu characters, max %zu)",
-				  key, n, dst_len - 1);
-	for (size_t i = 0; i < n; i++)
-		if (!char_ok((unsigned char)value[i], cs))
-			return board_fail(st, st->lineno,
-					  "%s: bad character 0x%02x at position %zu (allowed: %s)",
-					  key, (unsigned char)value[i], i + 1, charset_str(cs));
-	memcpy(dst, value, n + 1);
-	return 0;
-}
-
-static bool is_number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
+	return hal_ini_copy(&st->ini, key, value, dst, dst_len, cs, 0, 0);
 }
 
 int board_uint(struct board_parse *st, const char *key, const char *value, long min, long max,
 	       unsigned *out)
 {
-	char *end = NULL;
 	long v;
+	int rc;
 
 	if (!*value)
-		return board_fail(st, st->lineno, "%s: empty value", key);
-	/* strtol alone would accept " 5", "+5" and "5x"; a board file
-	 * must say exactly what it means. */
-	if (!is_number(value))
-		return board_fail(st, st->lineno, "%s: '%." QUOTE_MAX "s' is not a number", key,
+		return board_fail(st, st->ini.lineno, "%s: empty value", key);
+	rc = hal_ini_parse_long(value, min, max, &v);
+	if (rc == -ERANGE)
+		return board_fail(st, st->ini.lineno,
+				  "%s: %." QUOTE_MAX "s is out of range (%ld..%ld)", key, value, min,
+				  max);
+	if (rc)
+		return board_fail(st, st->ini.lineno, "%s: '%." QUOTE_MAX "s' is not a number", key,
 				  value);
-	errno = 0;
-	v = strtol(value, &end, 10);
-	if (end == value || *end)
-		return board_fail(st, st->lineno, "%s: '%." QUOTE_MAX "s' is not a number", key,
-				  value);
-	if (errno == ERANGE || v < min || v > max)
-		return board_fail(st, st->lineno, "%s: %." QUOTE_MAX "s is out of range (%ld..%ld)",
-				  key, value, min, max);
 	*out = (unsigned)v;
 	return 0;
 }
 
 int board_bool(struct board_parse *st, const char *key, const char *value, bool *out)
 {
-	static const char *const yes[] = {"true", "yes", "1"};
-	static const char *const no[] = {"false", "no", "0"};
-
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (!strcasecmp(value, yes[i])) {
-			*out = true;
-			return 0;
-		}
-		if (!strcasecmp(value, no[i])) {
-			*out = false;
-			return 0;
-		}
-	}
-	return board_fail(st, st->lineno,
+	if (hal_ini_parse_bool(value, HAL_INI_BOOL_ANY_CASE, out) == 0)
+		return 0;
+	return board_fail(st, st->ini.lineno,
 			  "%s: '%." QUOTE_MAX "s' is not a boolean (true/false/yes/no/1/0)", key,
 			  value);
 }
@@ -157,16 +95,16 @@ int board_baud(struct board_parse *st, const char *key, const char *value, unsig
 			break;
 		used += (size_t)w;
 	}
-	return board_fail(st, st->lineno, "%s: %u is not a standard rate (%s)", key, v, list);
+	return board_fail(st, st->ini.lineno, "%s: %u is not a standard rate (%s)", key, v, list);
 }
 
 int board_abs_path(struct board_parse *st, const char *key, const char *value, char *dst,
 		   size_t dst_len)
 {
 	if (value[0] && value[0] != '/')
-		return board_fail(st, st->lineno, "%s: '%." QUOTE_MAX "s' is not an absolute path",
+		return board_fail(st, st->ini.lineno, "%s: '%." QUOTE_MAX "s' is not an absolute path",
 				  key, value);
-	return board_copy(st, key, value, dst, dst_len, BOARD_CS_PATH);
+	return board_copy(st, key, value, dst, dst_len, &hal_ini_cs_token);
 }
 
 static size_t span_hex(const char *s, size_t max)
@@ -192,11 +130,9 @@ static bool usb_spec_ok(const char *s)
 	s += 4;
 	if (*s == ':') {
 		n = strcspn(++s, ":#");
-		if (n == 0 || n >= sizeof(((struct hal_serial_port_info *)0)->usb_serial))
+		if (n == 0 || n >= sizeof(((struct hal_serial_port_info *)0)->usb_serial) ||
+		    !hal_ini_charset_ok(&hal_ini_cs_token, s, n))
 			return false;
-		for (size_t i = 0; i < n; i++)
-			if (!char_ok((unsigned char)s[i], BOARD_CS_PATH))
-				return false;
 		s += n;
 	}
 	if (*s == '#') {
@@ -219,12 +155,12 @@ int board_port(struct board_parse *st, const char *key, const char *value, char 
 		return board_abs_path(st, key, value, dst, dst_len);
 	}
 	if (!usb_spec_ok(value))
-		return board_fail(st, st->lineno,
+		return board_fail(st, st->ini.lineno,
 				  "%s: '%." QUOTE_MAX "s' is not usb:VVVV:PPPP[:SERIAL][#N] "
 				  "(hex ids, interface N 0..15)",
 				  key, value);
 	*is_usb = true;
-	return board_copy(st, key, value, dst, dst_len, BOARD_CS_PATH);
+	return board_copy(st, key, value, dst, dst_len, &hal_ini_cs_token);
 }
 
 /* IMEI: 14 digits plus a Luhn check digit (3GPP TS 23.003 annex B). */
@@ -251,9 +187,9 @@ int board_imei(struct board_parse *st, const char *key, const char *value, char 
 	size_t n = strlen(value);
 
 	if (n != HAL_BOARD_IMEI_LEN - 1 || strspn(value, "0123456789") != n)
-		return board_fail(st, st->lineno, "%s: '%." QUOTE_MAX "s' is not 15 digits", key,
+		return board_fail(st, st->ini.lineno, "%s: '%." QUOTE_MAX "s' is not 15 digits", key,
 				  value);
 	if (!luhn_ok(value, n))
-		return board_fail(st, st->lineno, "%s: %s has a wrong check digit", key, value);
-	return board_copy(st, key, value, dst, dst_len, BOARD_CS_NAME);
+		return board_fail(st, st->ini.lineno, "%s: %s has a wrong check digit", key, value);
+	return board_copy(st, key, value, dst, dst_len, &hal_ini_cs_name);
 }
