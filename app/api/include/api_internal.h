@@ -1,0 +1,134 @@
+/* Private to app/api: the per-request state and the handlers. */
+#ifndef API_INTERNAL_H
+#define API_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/api.h"
+#include "api/api_auth.h"
+#include "api/api_json.h"
+#include "api/api_routes.h"
+
+struct MHD_Connection;
+struct api_server;
+
+struct api_req {
+	struct api_server *srv;
+	const struct api_backend *be;
+	const struct api_config *cfg;
+	struct MHD_Connection *conn;
+	const struct api_route *route;
+	char path_buf[512];
+	const char *params[API_MAX_PARAMS];
+	size_t n_params;
+	struct api_principal who;
+	bool twilio;           /* errors in Twilio's shape */
+	/* the body */
+	char *body;
+	size_t body_len, body_cap;
+	bool too_big;
+	/* the response */
+	int status;
+	json_t *resp;          /* JSON body, or NULL with text */
+	char *text;            /* malloc'd text body (metrics) */
+	size_t text_len;
+	const char *content_type;
+	char retry_after[16];
+	char location[128];
+	bool done;             /* response queued */
+};
+
+/* Set an error response ({"error":{...}} or Twilio's shape). Returns 0. */
+int api_err(struct api_req *r, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Error for a backend -errno. Returns 0. */
+int api_err_errno(struct api_req *r, int err, const char *what);
+/* Set a JSON response (steals obj). Returns 0. */
+int api_ok(struct api_req *r, int status, json_t *obj);
+
+/* Query string value or NULL. */
+const char *api_query(struct api_req *r, const char *key);
+/* Request header or NULL. */
+const char *api_header(struct api_req *r, const char *key);
+/* Parse the body as strict JSON and check it; on error the 400 is set and
+ * NULL returned. */
+json_t *api_body_json(struct api_req *r, const struct api_field *f, size_t n);
+/* Parse a path parameter as a positive id; 0 on error (404 set). */
+uint64_t api_param_id(struct api_req *r, size_t idx);
+/* Read ?cursor= and ?limit= into page; on error 400 set and -EINVAL. */
+int api_page_from_query(struct api_req *r, struct api_page *page);
+/* {"data": arr, "next_cursor": cursor or null}. Steals arr. */
+json_t *api_list_json(json_t *arr, const char *next_cursor);
+/* Append an audit event for the caller. */
+void api_audit(struct api_req *r, const char *action, const char *target_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* JSON renderers. */
+json_t *api_msg_json(const struct api_msg *m);
+json_t *api_user_json(const struct api_user *u);
+json_t *api_token_json(const struct api_token *t);
+json_t *api_contact_json(const struct api_contact *c);
+json_t *api_conv_json(const struct api_conversation *c);
+json_t *api_tpl_json(const struct api_template *t);
+json_t *api_channel_json(const struct api_channel *c);
+json_t *api_webhook_json(const struct api_webhook *w, bool with_secret);
+json_t *api_audit_json(const struct api_audit_event *e);
+
+/* Handlers (route table in routes.c). */
+int api_h_health(struct api_req *r);
+int api_h_metrics(struct api_req *r);
+int api_h_msg_create(struct api_req *r);
+int api_h_msg_preview(struct api_req *r);
+int api_h_msg_get(struct api_req *r);
+int api_h_msg_list(struct api_req *r);
+int api_h_msg_cancel(struct api_req *r);
+int api_h_conv_list(struct api_req *r);
+int api_h_conv_messages(struct api_req *r);
+int api_h_contact_create(struct api_req *r);
+int api_h_contact_get(struct api_req *r);
+int api_h_contact_list(struct api_req *r);
+int api_h_contact_update(struct api_req *r);
+int api_h_contact_delete(struct api_req *r);
+int api_h_tpl_create(struct api_req *r);
+int api_h_tpl_get(struct api_req *r);
+int api_h_tpl_list(struct api_req *r);
+int api_h_tpl_update(struct api_req *r);
+int api_h_tpl_delete(struct api_req *r);
+int api_h_user_create(struct api_req *r);
+int api_h_user_get(struct api_req *r);
+int api_h_user_list(struct api_req *r);
+int api_h_user_update(struct api_req *r);
+int api_h_user_delete(struct api_req *r);
+int api_h_token_create(struct api_req *r);
+int api_h_token_list(struct api_req *r);
+int api_h_token_revoke(struct api_req *r);
+int api_h_channel_list(struct api_req *r);
+int api_h_channel_get(struct api_req *r);
+int api_h_channel_update(struct api_req *r);
+int api_h_channel_assign(struct api_req *r);
+int api_h_webhook_create(struct api_req *r);
+int api_h_webhook_get(struct api_req *r);
+int api_h_webhook_list(struct api_req *r);
+int api_h_webhook_delete(struct api_req *r);
+int api_h_audit_list(struct api_req *r);
+int api_h_tw_create(struct api_req *r);
+int api_h_tw_get(struct api_req *r);
+int api_h_tw_list(struct api_req *r);
+
+/* Twilio facade helpers (twilio.c). */
+void api_twilio_sid(const struct api_config *cfg, uint64_t id, char out[35]);
+int api_twilio_sid_parse(const struct api_config *cfg, const char *sid, uint64_t *id);
+const char *api_twilio_status(enum msg_status s);
+json_t *api_twilio_msg_json(const struct api_config *cfg, const struct api_msg *m);
+
+/* Rate limiter (ratelimit.c). */
+struct api_ratelimit;
+int api_ratelimit_new(struct api_ratelimit **out, unsigned per_min);
+void api_ratelimit_free(struct api_ratelimit *rl);
+/* 0 when allowed, else the seconds to wait (>= 1). */
+unsigned api_ratelimit_take(struct api_ratelimit *rl, uint64_t token_id, int64_t now_ms);
+
+#endif

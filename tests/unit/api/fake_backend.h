@@ -1,0 +1,52 @@
+/* An in-memory struct api_backend for the API tests: every op the server
+ * calls, with counters the tests assert on ("nothing stored"). */
+#ifndef FAKE_BACKEND_H
+#define FAKE_BACKEND_H
+
+#include <pthread.h>
+
+#include "api/api_backend.h"
+
+#define FB_MAX 64
+#define FB_MSGS 128
+
+struct fake_backend {
+	pthread_mutex_t mu;
+	int64_t now;
+	uint32_t rnd;
+	unsigned wakes;
+	bool not_ready;
+	struct api_user users[FB_MAX];
+	size_t n_users;
+	struct { struct api_token t; uint8_t hash[API_HASH_LEN]; bool revoked; } tokens[FB_MAX];
+	size_t n_tokens;
+	struct api_msg *msgs; /* FB_MSGS */
+	struct { char key[API_KEY_MAX]; uint8_t hash[API_HASH_LEN]; uint64_t user; } idem[FB_MSGS];
+	size_t n_msgs;
+	struct api_contact contacts[FB_MAX];
+	size_t n_contacts;
+	struct api_template *tpls; /* FB_MAX */
+	size_t n_tpls;
+	struct api_conversation convs[FB_MAX];
+	size_t n_convs;
+	struct api_channel channels[4];
+	size_t n_channels;
+	struct api_webhook webhooks[FB_MAX];
+	size_t n_webhooks;
+	struct api_audit_event audit[FB_MAX * 4];
+	size_t n_audit;
+	uint64_t backlog;
+};
+
+extern const struct api_backend_ops fake_backend_ops;
+
+void fake_backend_init(struct fake_backend *fb);
+void fake_backend_fini(struct fake_backend *fb);
+/* Add a user and a token for it; returns the token text (static per slot). */
+uint64_t fake_add_user(struct fake_backend *fb, const char *name, enum api_role role,
+		       const char *bu, char token_out[65]);
+/* Totals of stored objects (messages + contacts + templates + users +
+ * webhooks + tokens), to assert that bad input stored nothing. */
+size_t fake_stored(struct fake_backend *fb);
+
+#endif
