@@ -510,9 +510,8 @@ static int64_t sm_boot_done(void *arg)
 	return HAL_TIMER_STOP;
 }
 
-void sm_reboot_after(struct simmodem *m, int64_t ms)
+void sm_power_down(struct simmodem *m)
 {
-	LOG_INF(&log_simmodem, m->name, "rebooting (up in %lld ms)", (long long)ms);
 	sm_cancel(m, &m->resp_timer);
 	sm_cancel(m, &m->reg_timer);
 	sm_cancel(m, &m->boot_timer);
@@ -532,6 +531,13 @@ void sm_reboot_after(struct simmodem *m, int64_t ms)
 	m->reg = 0;
 	m->cgatt = 0;
 	m->full_reported = false;
+}
+
+void sm_reboot_after(struct simmodem *m, int64_t ms)
+{
+	LOG_INF(&log_simmodem, m->name, "rebooting (up in %lld ms)", (long long)ms);
+	sm_power_down(m);
+	m->powered_off = false;
 	if (hal_loop_add_timer(m->loop, ms, sm_boot_done, m, &m->boot_timer) < 0)
 		sm_boot_done(m);
 }
@@ -626,6 +632,14 @@ static int sm_config(struct simmodem *m, const struct simmodem_config *cfg, size
 		m->cfg.boot_repeat = 3;
 	if (!m->cfg.boot_repeat_ms)
 		m->cfg.boot_repeat_ms = 1000;
+	if (cfg->pwrkey_on_ms < 0 || cfg->pwrkey_off_ms < 0 || cfg->reset_ms < 0)
+		return -EINVAL;
+	if (!m->cfg.pwrkey_on_ms)
+		m->cfg.pwrkey_on_ms = 500;
+	if (!m->cfg.pwrkey_off_ms)
+		m->cfg.pwrkey_off_ms = 2500;
+	if (!m->cfg.reset_ms)
+		m->cfg.reset_ms = 100;
 	m->rssi = cfg->rssi ? cfg->rssi : 20;
 	m->latency_ms = cfg->latency_ms;
 	return 0;
@@ -642,6 +656,7 @@ int simmodem_new(struct simmodem **out, struct simnet *net, struct hal_loop *loo
 	m->net = net;
 	m->loop = loop;
 	m->port_fd = -1;
+	m->pwrkey_down_at = m->reset_down_at = -1;
 	int rc = sm_config(m, cfg, simnet_modem_count(net));
 	if (rc == 0)
 		rc = sm_store_init(m);
@@ -753,5 +768,11 @@ void simmodem_get_status(const struct simmodem *m, struct simmodem_status *st)
 	st->cnma_pending = m->cnma_pending;
 	st->urcs_held = m->urcs_held;
 	st->commands = m->commands;
+	st->powered_off = m->powered_off;
+	st->s3 = m->s3;
+	st->s4 = m->s4;
+	st->s5 = m->s5;
+	st->verbose = m->verbose;
+	st->quiet = m->quiet;
 }
 

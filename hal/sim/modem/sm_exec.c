@@ -365,6 +365,8 @@ static struct sm_rc sm_extended(struct simmodem *m, const char **p)
 	sm_handler h = sm_gen_lookup(c.name);
 	if (!h)
 		h = sm_sms_lookup(c.name);
+	if (!h)
+		h = sm_pinq_lookup(c.name);
 	if (!h) {
 		LOG_DBG(&log_smexec, m->name, "unknown command %s", c.name);
 		return m->cmee ? SM_CME(4) : SM_ERR;

@@ -162,6 +162,10 @@ struct simmodem {
 	hal_timer_id boot_timer;
 	unsigned boot_left; /* ^BOOT URCs still to send */
 	hal_timer_id vanish_timer;
+	bool powered_off;
+	struct hal_gpio *gpio;
+	char gpio_pwrkey[32], gpio_reset[32];
+	int64_t pwrkey_down_at, reset_down_at; /* -1: not pressed */
 
 	/* faults */
 	int64_t latency_ms;
@@ -188,6 +192,8 @@ void sm_unwatch(struct simmodem *m);
 void sm_cancel(struct simmodem *m, hal_timer_id *id);
 void sm_defaults(struct simmodem *m);
 void sm_reboot_after(struct simmodem *m, int64_t ms);
+/* Drop everything in flight and go silent (booting or powered off). */
+void sm_power_down(struct simmodem *m);
 bool sm_registered(const struct simmodem *m);
 void sm_set_reg(struct simmodem *m, int stat);
 void sm_sim_ready(struct simmodem *m);
@@ -210,6 +216,9 @@ const char *sm_cms_text(int code);
 typedef struct sm_rc (*sm_handler)(struct simmodem *m, const struct sm_cmd *c);
 sm_handler sm_gen_lookup(const char *name);
 struct sm_rc sm_need_sim(const struct simmodem *m, bool sms);
+
+/* sm_pinq.c: vendor PIN-attempt queries (+SPIC, +QPINC, +UPINCNT) */
+sm_handler sm_pinq_lookup(const char *name);
 
 /* sm_sms.c: 27.005 commands */
 sm_handler sm_sms_lookup(const char *name);

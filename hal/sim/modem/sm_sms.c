@@ -24,7 +24,9 @@ LOG_MODULE(log_smsms, "simmodem");
 int sm_tpdu_len(const char *hex)
 {
 	size_t n = strlen(hex);
-	if (n < 2 || n % 2)
+	/* Hex first: a non-hex SMSC length octet made sm_hex_val's -1 a shift
+	 * of a negative value (found by fuzz_simmodem_at). */
+	if (n < 2 || n % 2 || !sm_is_hex(hex, n))
 		return -EINVAL;
 	int sca = sm_hex_val(hex[0]) << 4 | sm_hex_val(hex[1]);
 	int tpdu = (int)(n / 2) - 1 - sca;

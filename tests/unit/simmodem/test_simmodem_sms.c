@@ -310,6 +310,29 @@ static void test_control_protocol(void **state)
 	fx_free(f);
 }
 
+/* Found by fuzz_simmodem_at: a PDU whose SMSC length octet is not hex made
+ * the TPDU-length check shift a negative value (UBSan). It must be refused
+ * with +CMS ERROR: 304 and store nothing, for CMGW and CMGS alike. */
+static void test_non_hex_pdu_refused(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL);
+	fx_cmd(f, 0, "ATE0;+CMEE=1\r");
+	assert_string_equal(fx_cmd(f, 0, "AT+CMGW=23,2\r"), "\r\n> ");
+	/* FX_SUBMIT with its "00" SMSC octet replaced by "G#" */
+	assert_string_equal(fx_cmd(f, 0, "G#11000B916407281553F80000AA0AE8329BFD4697D9EC37\x1a"),
+			    "\r\n+CMS ERROR: 304\r\n");
+	assert_string_equal(fx_cmd(f, 0, "AT+CMGS=23\r"), "\r\n> ");
+	assert_string_equal(fx_cmd(f, 0, "#G11000B916407281553F80000AA0AE8329BFD4697D9EC37\x1a"),
+			    "\r\n+CMS ERROR: 304\r\n");
+	struct simmodem_status st;
+	simmodem_get_status(f->m[0], &st);
+	assert_int_equal(st.used[0], 0);
+	assert_false(st.prompt);
+	assert_string_equal(fx_cmd(f, 0, "AT\r"), "\r\nOK\r\n");
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_memory_full),
 		cmocka_unit_test(test_modem_to_modem),
 		cmocka_unit_test(test_control_protocol),
+		cmocka_unit_test(test_non_hex_pdu_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,12 @@ struct simmodem_config {
 	 * simmodem_attach_port. NULL: the modem only stops talking. */
 	void (*port_event)(void *arg, struct simmodem *m, bool gone);
 	void *port_arg;
+	/* GPIO power hook (simmodem_attach_gpio): how long the pwrkey must be
+	 * held to power on (0: 500) and to power off (0: 2500), and the
+	 * shortest reset pulse that reboots (0: 100). Defaults: SIM7600. */
+	int64_t pwrkey_on_ms;
+	int64_t pwrkey_off_ms;
+	int64_t reset_ms;
 };
 
 /* Creates the modem, attaches it to net and starts it powered on (boot
@@ -68,6 +74,24 @@ size_t simmodem_index(const struct simmodem *m);
 /* Detach from the current port (unwatch; not closed) and, when port is not
  * NULL, attach to it. Returns 0 or -errno of watching. */
 int simmodem_attach_port(struct simmodem *m, struct hal_serial *port);
+
+/* Watch a fake gpio (hal_gpio_sim_observe) for the pwrkey and reset lines,
+ * as a module wired to the board's GPIOs. Logical 1 = asserted (pressed).
+ * A pwrkey press held >= pwrkey_on_ms while off powers on (boot URC burst
+ * after boot_ms); held >= pwrkey_off_ms while on powers off ("NORMAL POWER
+ * DOWN", then silence). A reset pulse >= reset_ms reboots a powered-on
+ * modem. Pulses are judged on release, by their length. Either name may be
+ * NULL (that line is not wired). The gpio must not be set after the modem
+ * is destroyed (the fake gpio cannot drop an observer).
+ * Returns 0, -EINVAL (no gpio, both names NULL, a name >= 32 chars),
+ * -EBUSY (already attached) or -ENOSPC (gpio observer slots full). */
+struct hal_gpio;
+int simmodem_attach_gpio(struct simmodem *m, struct hal_gpio *gpio, const char *pwrkey,
+			 const char *reset);
+/* Power off now as a pwrkey press would (silent until powered on). */
+void simmodem_power_off(struct simmodem *m);
+/* Power on (boot URCs after boot_ms); no-op when already on. */
+void simmodem_power_on(struct simmodem *m);
 
 /* ---- state, for tests and the control interface ---- */
 enum simmodem_sim {
@@ -103,6 +127,10 @@ struct simmodem_status {
 	bool cnma_pending;
 	unsigned urcs_held; /* URCs waiting for the prompt to close */
 	uint64_t commands;  /* command lines executed */
+	bool powered_off;   /* by pwrkey or simmodem_power_off */
+	/* V.250 line settings: what a host must send to be heard */
+	int s3, s4, s5;
+	bool verbose, quiet;
 };
 void simmodem_get_status(const struct simmodem *m, struct simmodem_status *st);
 
