@@ -176,6 +176,23 @@ int hal_gpio_sim_observe(struct hal_gpio *gpio, hal_gpio_sim_observer cb, void *
 	return 0;
 }
 
+int hal_gpio_sim_unobserve(struct hal_gpio *gpio, hal_gpio_sim_observer cb, void *arg)
+{
+	struct gpio_sim *g = sim_of(gpio);
+	if (!g || !cb)
+		return -EINVAL;
+	for (size_t i = 0; i < g->n_obs; i++) {
+		if (g->obs[i].cb != cb || g->obs[i].arg != arg)
+			continue;
+		/* Keep the order of the others: observers see sets in the
+		 * order they subscribed. */
+		memmove(&g->obs[i], &g->obs[i + 1], (g->n_obs - i - 1) * sizeof(g->obs[0]));
+		g->n_obs--;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 size_t hal_gpio_sim_events(struct hal_gpio *gpio, struct hal_gpio_sim_event *ev, size_t max)
 {
 	struct gpio_sim *g = sim_of(gpio);

@@ -159,6 +159,9 @@ int hal_gpio_sim_new(struct hal_gpio *out, struct hal_clock *clock);
 /* Called on every set, after the value changed. Returns 0, -EINVAL, or
  * -ENOSPC when the observer slots are full (4 per gpio). */
 int hal_gpio_sim_observe(struct hal_gpio *g, hal_gpio_sim_observer cb, void *arg);
+/* Remove the observer registered with exactly this cb and arg (e.g. when
+ * the observing simulated modem is destroyed). Returns 0 or -ENOENT. */
+int hal_gpio_sim_unobserve(struct hal_gpio *g, hal_gpio_sim_observer cb, void *arg);
 /* Copies up to max recorded events; returns the total recorded. */
 size_t hal_gpio_sim_events(struct hal_gpio *g, struct hal_gpio_sim_event *ev, size_t max);
 /* Set an input line's value as the outside world would (not recorded).

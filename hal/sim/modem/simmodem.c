@@ -685,6 +685,7 @@ void simmodem_destroy(struct simmodem *m)
 {
 	if (!m)
 		return;
+	sm_power_detach(m);
 	sm_unwatch(m);
 	sm_cancel(m, &m->resp_timer);
 	sm_cancel(m, &m->reg_timer);

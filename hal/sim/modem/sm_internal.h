@@ -194,6 +194,8 @@ void sm_defaults(struct simmodem *m);
 void sm_reboot_after(struct simmodem *m, int64_t ms);
 /* Drop everything in flight and go silent (booting or powered off). */
 void sm_power_down(struct simmodem *m);
+/* Stop watching the gpio (simmodem_destroy). */
+void sm_power_detach(struct simmodem *m);
 bool sm_registered(const struct simmodem *m);
 void sm_set_reg(struct simmodem *m, int stat);
 void sm_sim_ready(struct simmodem *m);

@@ -94,6 +94,13 @@ static void sm_gpio_observer(void *arg, const char *name, int value, int64_t at_
 		sm_line(m, &m->reset_down_at, value, at_ms, sm_reset_pulse);
 }
 
+void sm_power_detach(struct simmodem *m)
+{
+	if (m->gpio)
+		hal_gpio_sim_unobserve(m->gpio, sm_gpio_observer, m);
+	m->gpio = NULL;
+}
+
 int simmodem_attach_gpio(struct simmodem *m, struct hal_gpio *gpio, const char *pwrkey,
 			 const char *reset)
 {

@@ -37,8 +37,9 @@ static struct pfx *pfx_new(const struct simmodem_config *cfg)
 
 static void pfx_free(struct pfx *p)
 {
-	hal_gpio_destroy(&p->gpio);
+	/* Modems first: each detaches from the gpio on destroy. */
 	fx_free(p->f);
+	hal_gpio_destroy(&p->gpio);
 	test_free(p);
 }
 
@@ -146,6 +147,22 @@ static void test_reset_pulse(void **state)
 	pfx_free(p);
 }
 
+/* A destroyed modem no longer watches the gpio: pulsing it afterwards must
+ * not touch freed memory (ASan) and must not reach the other modem. */
+static void test_destroy_detaches_gpio(void **state)
+{
+	(void)state;
+	struct pfx *p = pfx_new(NULL);
+	simmodem_destroy(p->f->m[0]);
+	p->f->m[0] = NULL;
+	pulse(p, "pwrkey", 3000);
+	pulse(p, "reset", 200);
+	struct simmodem_status st;
+	simmodem_get_status(p->f->m[1], &st);
+	assert_false(st.powered_off);
+	pfx_free(p);
+}
+
 static void test_attach_gpio_errors(void **state)
 {
 	(void)state;
@@ -211,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_pwrkey_ec25_timing),
 		cmocka_unit_test(test_reset_pulse),
 		cmocka_unit_test(test_attach_gpio_errors),
+		cmocka_unit_test(test_destroy_detaches_gpio),
 		cmocka_unit_test(test_vendor_pin_queries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

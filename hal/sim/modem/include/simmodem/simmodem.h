@@ -81,8 +81,8 @@ int simmodem_attach_port(struct simmodem *m, struct hal_serial *port);
  * after boot_ms); held >= pwrkey_off_ms while on powers off ("NORMAL POWER
  * DOWN", then silence). A reset pulse >= reset_ms reboots a powered-on
  * modem. Pulses are judged on release, by their length. Either name may be
- * NULL (that line is not wired). The gpio must not be set after the modem
- * is destroyed (the fake gpio cannot drop an observer).
+ * NULL (that line is not wired). simmodem_destroy detaches from the gpio,
+ * so the gpio may outlive the modem.
  * Returns 0, -EINVAL (no gpio, both names NULL, a name >= 32 chars),
  * -EBUSY (already attached) or -ENOSPC (gpio observer slots full). */
 struct hal_gpio;
