@@ -66,7 +66,26 @@ int ob_move(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_statu
 		(unsigned long long)id, msg_status_str(from), msg_status_str(to),
 		mv && mv->event ? mv->event : "");
 	ob_metric_status(ob, to);
+	ob_notify_status(ob, id, from, to);
 	return 0;
+}
+
+void ob_notify_status(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to)
+{
+	const struct outbox_observer *o = &ob->cfg.observer;
+	struct store_msg m;
+
+	if (!o->status)
+		return;
+	o->status(o->arg, id, from, to);
+	/* A move to sent may have settled at once (every part reported). */
+	if (to == MSG_SENT && store_msg_get(ob->cfg.store, id, &m) == 0) {
+		enum msg_status now_st = m.status;
+
+		store_msg_release(&m);
+		if (now_st != MSG_SENT)
+			o->status(o->arg, id, MSG_SENT, now_st);
+	}
 }
 
 /* ---- routing ---- */

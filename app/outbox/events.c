@@ -118,6 +118,7 @@ static void ev_delivery(void *arg, const struct channel_report *r)
 	}
 	if (res.msg_changed) {
 		ob_metric_status(ob, res.msg_status);
+		ob_notify_status(ob, res.msg_id, MSG_SENT, res.msg_status);
 		if (res.msg_status == MSG_DELIVERED)
 			CHAN_METRIC(ob, s, delivered);
 		else
@@ -151,6 +152,8 @@ static int ev_inbound(void *arg, const struct channel_inbound *m)
 	}
 	if (id) {
 		ob_metric_status(ob, MSG_RECEIVED);
+		if (ob->cfg.observer.inbound)
+			ob->cfg.observer.inbound(ob->cfg.observer.arg, id);
 		pthread_mutex_lock(&ob->m_mu);
 		ob->m.inbound++;
 		pthread_mutex_unlock(&ob->m_mu);

@@ -144,6 +144,11 @@ static int build_new(struct outbox *ob, const struct outbox_msg *m, struct store
 	n->contact_id = m->contact_id;
 	n->user_id = m->user_id;
 	n->send_at = m->send_at_ms;
+	n->business_unit = m->business_unit;
+	n->source = m->source;
+	n->number_type = m->number_type;
+	n->template_id = m->template_id;
+	n->status_callback = m->status_callback;
 	start = m->send_at_ms > now ? m->send_at_ms : now;
 	n->expires_at = validity > 0 ? start + validity * 1000 : 0;
 	if (m->idem_key) {

@@ -82,6 +82,8 @@ void ob_stop_timers(struct outbox *ob);
 /* store_msg_move, logged and counted. */
 int ob_move(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to,
 	    const struct store_move *mv, int64_t now);
+/* Tell the observer (if any) about a committed move. */
+void ob_notify_status(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to);
 struct ob_flight *ob_flight_find(struct outbox *ob, uint64_t id);
 void ob_flight_remove(struct outbox *ob, struct ob_flight *f);
 void chan_metric(struct outbox *ob, const struct ob_slot *s, size_t field_off);

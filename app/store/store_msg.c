@@ -21,6 +21,8 @@ static int validate_new(const struct store_msg_new *m)
 	    !fits(m->encoding, 16) || !fits(m->channel_pref, STORE_NAME_MAX) ||
 	    !fits(m->crm_type, STORE_NAME_MAX) || !fits(m->crm_id, STORE_KEY_MAX) ||
 	    !fits(m->idem_key, STORE_KEY_MAX) || m->segments < 1 || m->segments > 255 ||
+	    !fits(m->business_unit, STORE_NAME_MAX) || !fits(m->number_type, 16) ||
+	    !fits(m->status_callback, 512) || m->template_id < 0 ||
 	    m->send_at < 0 || m->expires_at < 0)
 		return -EINVAL;
 	if (m->idem_key && (!m->idem_key[0] || !m->payload_hash))
@@ -114,12 +116,22 @@ static int insert_new(struct store *s, struct store_enqueue *it, int64_t now)
 	sqlite3_bind_int64(st, 17, now);
 	if (!sched)
 		sqlite3_bind_int64(st, 18, now);
+	store_bind_str(st, 19, m->business_unit ? m->business_unit : "");
+	sqlite3_bind_int(st, 20, m->source);
+	store_bind_str(st, 21, m->number_type ? m->number_type : "");
+	if (m->template_id)
+		sqlite3_bind_int64(st, 22, m->template_id);
+	store_bind_str(st, 23, m->status_callback ? m->status_callback : "");
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return store_err(rc);
 	it->id = (uint64_t)sqlite3_last_insert_rowid(s->db);
 	it->status = to;
+	rc = store_conv_attach(s, it->id, false, m->to, m->business_unit ? m->business_unit : "",
+			       m->contact_id, m->crm_type, m->crm_id, now);
+	if (rc)
+		return rc;
 	rc = store_event_add(s, it->id, -1, MSG_ACCEPTED, "accept", 0, now);
 	if (!rc)
 		rc = store_event_add(s, it->id, MSG_ACCEPTED, to, sched ? "schedule" : "enqueue", 0,
@@ -484,6 +496,12 @@ static void fill_msg(sqlite3_stmt *st, struct store_msg *m)
 	m->delivered_at = sqlite3_column_int64(st, c++);
 	m->finished_at = sqlite3_column_int64(st, c++);
 	m->received_at = sqlite3_column_int64(st, c++);
+	m->conversation_id = (uint64_t)sqlite3_column_int64(st, c++);
+	store_col_str(st, c++, m->business_unit, sizeof(m->business_unit));
+	m->source = sqlite3_column_int(st, c++);
+	store_col_str(st, c++, m->number_type, sizeof(m->number_type));
+	m->template_id = sqlite3_column_int64(st, c++);
+	store_col_str(st, c++, m->status_callback, sizeof(m->status_callback));
 }
 
 int store_msg_get(struct store *s, uint64_t id, struct store_msg *out)

@@ -23,8 +23,9 @@ static const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO messages(direction,status,to_addr,from_addr,body,encoding,"
 		"segments,channel_pref,crm_type,crm_id,contact_id,user_id,idem_key,"
 		"payload_hash,send_at,expires_at,next_attempt_at,created_at,updated_at,"
-		"queued_at) VALUES(0,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-		"?16,?17,?17,?18)",
+		"queued_at,business_unit,source,number_type,template_id,status_callback)"
+		" VALUES(0,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+		"?16,?17,?17,?18,?19,?20,?21,?22,?23)",
 	[ST_EVENT_INSERT] = "INSERT INTO message_events(msg_id,at,from_status,to_status,"
 			    "event,code) VALUES(?1,?2,?3,?4,?5,?6)",
 	[ST_MSG_GET] =
@@ -32,7 +33,8 @@ static const char *const store_sql[ST_COUNT] = {
 		"channel_pref,channel,sender,crm_type,crm_id,contact_id,user_id,idem_key,"
 		"send_at,expires_at,next_attempt_at,attempts,parts_total,possible_dup,"
 		"last_error_code,last_error_text,created_at,updated_at,queued_at,"
-		"sending_at,sent_at,delivered_at,finished_at,received_at "
+		"sending_at,sent_at,delivered_at,finished_at,received_at,"
+		"conversation_id,business_unit,source,number_type,template_id,status_callback "
 		"FROM messages WHERE id=?1",
 	[ST_MSG_STATUS] = "SELECT status, expires_at FROM messages WHERE id=?1",
 	[ST_MSG_MOVE] =
@@ -149,6 +151,43 @@ sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return st;
+}
+
+sqlite3_stmt *store_xstmt(struct store *s, enum store_xstmt id, const char *sql)
+{
+	sqlite3_stmt *st = s->xstmt[id];
+
+	if (!st) {
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+		    SQLITE_OK) {
+			LOG_ERR(&log_store, s->path, "prepare x%d: %s", (int)id,
+				sqlite3_errmsg(s->db));
+			return NULL;
+		}
+		s->xstmt[id] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int store_step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_err(rc);
+}
+
+int store_copy(char *dst, size_t len, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (n >= len)
+		return -EINVAL;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+	return 0;
 }
 
 int store_exec_stmt(struct store *s, enum store_stmt id)
@@ -415,6 +454,8 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (int i = 0; i < SX_COUNT; i++)
+		sqlite3_finalize(s->xstmt[i]);
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
 		LOG_ERR(&log_store, s->path, "close: %s", sqlite3_errmsg(s->db));
 	pthread_mutex_destroy(&s->mu);

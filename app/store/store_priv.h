@@ -44,10 +44,62 @@ enum store_stmt {
 	ST_COUNT
 };
 
+/* The v3 (CRM) statements: each file keeps its own SQL text next to the
+ * code and prepares it once through store_xstmt(). */
+enum store_xstmt {
+	SX_CONV_UPSERT,
+	SX_CONV_BU_OF_NUMBER,
+	SX_CONTACT_OF_NUMBER,
+	SX_MSG_SET_CONV,
+	SX_CONV_GET,
+	SX_CONV_LIST,
+	SX_MSG_LIST,
+	SX_COUNT_BY_CHANNEL,
+	SX_USER_INSERT,
+	SX_USER_GET,
+	SX_USER_UPDATE,
+	SX_USER_DELETE,
+	SX_USER_LIST,
+	SX_USER_COUNT_ROLE,
+	SX_TOKEN_INSERT,
+	SX_TOKEN_LOOKUP,
+	SX_TOKEN_REVOKE,
+	SX_TOKEN_LIST,
+	SX_AUDIT_INSERT,
+	SX_AUDIT_LIST,
+	SX_SETTING_GET,
+	SX_SETTING_SET,
+	SX_CONTACT_INSERT,
+	SX_CONTACT_UPDATE,
+	SX_CONTACT_GET,
+	SX_CONTACT_DELETE,
+	SX_CONTACT_LIST,
+	SX_NUMBER_INSERT,
+	SX_NUMBERS_GET,
+	SX_NUMBERS_CLEAR,
+	SX_TPL_INSERT,
+	SX_TPL_GET,
+	SX_TPL_UPDATE,
+	SX_TPL_DELETE,
+	SX_TPL_LIST,
+	SX_HOOK_INSERT,
+	SX_HOOK_GET,
+	SX_HOOK_DELETE,
+	SX_HOOK_LIST,
+	SX_DLV_ENQUEUE,
+	SX_DLV_DUE,
+	SX_DLV_DONE,
+	SX_DLV_FAILED,
+	SX_DLV_BACKLOG,
+	SX_DLV_DROPPED,
+	SX_COUNT
+};
+
 struct store {
 	sqlite3 *db;
 	pthread_mutex_t mu;
 	sqlite3_stmt *stmt[ST_COUNT];
+	sqlite3_stmt *xstmt[SX_COUNT];
 	int version;
 	char path[512];
 };
@@ -55,6 +107,22 @@ struct store {
 /* The cached statement, reset and with bindings cleared; NULL on error
  * (logged). */
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
+/* The cached v3 statement id, prepared from sql the first time, reset and
+ * with bindings cleared; NULL on error (logged). Caller holds s->mu. */
+sqlite3_stmt *store_xstmt(struct store *s, enum store_xstmt id, const char *sql);
+/* Step a no-result statement to the end and reset it. Returns 0 or -errno. */
+int store_step_done(sqlite3_stmt *st);
+/* Attach a just-inserted message to its conversation, found or made for
+ * (number, business unit) in the caller's transaction (store_conv.c).
+ * Inbound (bu NULL): the business unit of the number's latest
+ * conversation, else of a contact with that number, else "". */
+int store_conv_attach(struct store *s, uint64_t msg_id, bool inbound, const char *number,
+		      const char *bu, int64_t contact_id, const char *crm_type,
+		      const char *crm_id, int64_t now);
+/* Bounded copies with explicit truncation check: -EINVAL if src does not
+ * fit (so nothing is ever silently cut). */
+int store_copy(char *dst, size_t len, const char *src);
+
 /* SQLite result code -> -errno. */
 int store_err(int rc);
 /* Run a no-result cached statement. Returns 0 or -errno. */

@@ -18,6 +18,7 @@
 
 #include "hal/log.h"
 #include "store/store.h"
+#include "store/store_crm.h"
 
 struct tmp {
 	char dir[256];
@@ -105,9 +106,16 @@ static void test_migrate_from_every_version(void **state)
 		struct store_part p[2];
 		uint64_t ids[4];
 
+		struct store_conversation conv;
+		struct store_user u = { .role = 2 }, uo;
+		size_t nd = 0;
+
 		unlink(t->db);
 		assert_int_equal(store_create_at_version(t->db, v), 0);
 		raw_exec(t->db, v1_rows);
+		/* A v2 build writes next_attempt_at itself for a scheduled message. */
+		if (v >= 2)
+			raw_exec(t->db, "UPDATE messages SET next_attempt_at=5000 WHERE id=7");
 		assert_int_equal(store_open(&s, &o), 0);
 		assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
 		/* Old rows survive byte for byte and gain the new columns. */
@@ -124,6 +132,21 @@ static void test_migrate_from_every_version(void **state)
 		assert_int_equal(store_due(s, 4999, ids, 4), 0);
 		assert_int_equal(store_due(s, 5000, ids, 4), 1);
 		assert_int_equal(ids[0], 7);
+		/* v3: old messages are attached to their number's conversation
+		 * (business unit ""), and the CRM tables work. */
+		assert_int_equal(store_msg_get(s, 8, &m), 0);
+		assert_true(m.conversation_id > 0);
+		assert_string_equal(m.business_unit, "");
+		assert_int_equal(store_conv_get(s, m.conversation_id, &conv), 0);
+		assert_string_equal(conv.number, "+4917612345678");
+		store_msg_release(&m);
+		assert_int_equal(store_msg_get(s, 7, &m), 0);
+		assert_int_equal(m.conversation_id, conv.id); /* same number, one conversation */
+		store_msg_release(&m);
+		strcpy(u.username, "admin");
+		assert_int_equal(store_user_create(s, &u, 1, &uo), 0);
+		assert_int_equal(store_delivery_enqueue(s, 0, conv.id, "{}", 2, 1, &nd), 0);
+		assert_int_equal(nd, 0); /* no webhook yet */
 		store_close(s);
 		/* Reopening an up-to-date file changes nothing. */
 		assert_int_equal(store_open(&s, &o), 0);

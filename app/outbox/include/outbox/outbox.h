@@ -44,6 +44,23 @@ struct outbox;
 size_t outbox_route_first_healthy(const char *pref, struct channel *const *chans,
 				  const bool *healthy, size_t n, size_t *idx, size_t max);
 
+/* An observer of committed message changes (optional). Both callbacks run
+ * on the loop thread, after the store committed the change, and must not
+ * block (the webhook queue's enqueue is one short transaction):
+ *   status:  an outbound message moved (sent, delivered, undelivered,
+ *            failed, expired, canceled, queued again...). A move to sent
+ *            that the stored part reports settle at once is announced as
+ *            sent and then as the final status.
+ *   inbound: a complete inbound message was stored (id of the received
+ *            message; parts of an incomplete one are not announced).
+ * A crash between the store's commit and the callback loses the
+ * notification (not the message): see docs/webhooks.md. */
+struct outbox_observer {
+	void (*status)(void *arg, uint64_t id, enum msg_status from, enum msg_status to);
+	void (*inbound)(void *arg, uint64_t id);
+	void *arg;
+};
+
 struct outbox_config {
 	struct store *store;       /* required; not owned */
 	struct hal_loop *loop;     /* required; not owned */
@@ -58,6 +75,7 @@ struct outbox_config {
 	unsigned max_in_flight;    /* 0: 64 */
 	unsigned max_batch;        /* group commit batch bound; 0: 256; 1: no grouping */
 	int64_t default_validity_s;/* 0: 86400 (a message never waits longer) */
+	struct outbox_observer observer; /* all NULL: none */
 };
 
 /* Creates the outbox, runs the crash rule, starts the committer thread and
@@ -94,6 +112,13 @@ struct outbox_msg {
 	const char *idem_key;
 	int64_t send_at_ms;        /* wall ms; later than now: scheduled */
 	int64_t validity_s;        /* 0: default_validity_s */
+	/* Passed to the store as given (store_msg_new): the conversation is
+	 * keyed by (to, business_unit). NULL/0: none. */
+	const char *business_unit;
+	int source;
+	const char *number_type;
+	int64_t template_id;
+	const char *status_callback;
 };
 
 struct outbox_result {

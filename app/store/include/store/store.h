@@ -27,12 +27,12 @@
 #include "drivers/msg_status.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 #define STORE_ADDR_MAX 32     /* E.164 or alphanumeric sender, NUL included */
-#define STORE_NAME_MAX 32     /* channel names and preferences */
+#define STORE_NAME_MAX 64     /* channel names, preferences, BUs, CRM types */
 #define STORE_KEY_MAX 128     /* idempotency keys, CRM ids */
-#define STORE_TEXT_MAX 128    /* error texts */
+#define STORE_TEXT_MAX 256    /* error texts */
 #define STORE_BODY_MAX 65536  /* bytes; 255 UCS-2 parts fit easily */
 #define STORE_HASH_LEN 32     /* SHA-256 of the payload */
 
@@ -83,6 +83,13 @@ struct store_msg_new {
 	const uint8_t *payload_hash; /* STORE_HASH_LEN bytes; required with a key */
 	int64_t send_at;          /* > now: scheduled */
 	int64_t expires_at;       /* 0: never */
+	/* v3: the conversation is found or made for (to, business_unit) in the
+	 * same transaction; contact and CRM record are linked to it. */
+	const char *business_unit; /* NULL: "" */
+	int source;               /* the API's source (REST, Twilio facade) */
+	const char *number_type;  /* contact number type chosen, NULL: "" */
+	int64_t template_id;      /* 0: none */
+	const char *status_callback; /* Twilio StatusCallback URL, NULL: "" */
 };
 
 /* One caller's part of a group-committed batch. */
@@ -124,6 +131,13 @@ struct store_msg {
 	char last_error_text[STORE_TEXT_MAX];
 	int64_t created_at, updated_at, queued_at, sending_at, sent_at, delivered_at,
 		finished_at, received_at;
+	/* v3 */
+	uint64_t conversation_id;
+	char business_unit[STORE_NAME_MAX];
+	int source;
+	char number_type[16];
+	int64_t template_id;
+	char status_callback[512];
 };
 /* Returns 0, -ENOENT, -ENOMEM or -EIO. */
 int store_msg_get(struct store *s, uint64_t id, struct store_msg *out);

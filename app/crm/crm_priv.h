@@ -1,0 +1,39 @@
+/* Internals shared by the crm files. */
+#ifndef CRM_PRIV_H
+#define CRM_PRIV_H
+
+#include <pthread.h>
+
+#include "crm/crm.h"
+#include "store/store_crm.h"
+
+struct crm {
+	struct crm_config cfg;
+	struct api_backend_ops ops;
+	pthread_mutex_t mu;           /* guards outbox and notify */
+	struct outbox *outbox;
+	void (*notify)(void *arg);
+	void *notify_arg;
+};
+
+int64_t crm_now(struct crm *c);
+struct outbox *crm_outbox(struct crm *c);
+void crm_notify(struct crm *c);
+
+/* Cursors are the decimal id of the last row of the previous page. */
+int crm_cursor_parse(const char *cursor, uint64_t *id);
+void crm_cursor_make(bool more, uint64_t last_id, char *next_cursor);
+/* Copy that refuses what does not fit (-EINVAL). */
+int crm_cp(char *dst, size_t len, const char *src);
+
+/* The op tables of each file. */
+void crm_ops_admin(struct api_backend_ops *ops);   /* crm_backend.c */
+void crm_ops_msgs(struct api_backend_ops *ops);    /* crm_msgs.c */
+void crm_ops_contacts(struct api_backend_ops *ops); /* crm_contacts.c */
+void crm_ops_hooks(struct api_backend_ops *ops);   /* crm_hooks.c */
+
+/* store message -> API message (crm_msgs.c). */
+void crm_msg_to_api(const struct store_msg *s, struct api_msg *a);
+int crm_msg_get(struct crm *c, uint64_t id, struct api_msg *out);
+
+#endif

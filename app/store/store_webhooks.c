@@ -1,0 +1,315 @@
+/* Webhook subscriptions and the durable delivery queue (in order per
+ * webhook and conversation; see store_crm.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_crm.h"
+#include "store_priv.h"
+
+#define HOOK_COLS "id,url,events,secret,enabled,created_at"
+static const char sql_hook_insert[] =
+	"INSERT INTO webhooks(url,events,secret,enabled,created_at) VALUES(?1,?2,?3,?4,?5)";
+static const char sql_hook_get[] = "SELECT " HOOK_COLS " FROM webhooks WHERE id=?1";
+static const char sql_hook_delete[] = "DELETE FROM webhooks WHERE id=?1";
+static const char sql_hook_list[] =
+	"SELECT " HOOK_COLS " FROM webhooks WHERE id>?1 ORDER BY id LIMIT ?2";
+static const char sql_dlv_enqueue[] =
+	"INSERT INTO webhook_deliveries(webhook_id,conversation_id,event_type,payload,"
+	"created_at,next_attempt_at) SELECT id,?1,?2,?3,?4,?4 FROM webhooks"
+	" WHERE enabled<>0 AND (events>>?2)&1 ORDER BY id";
+/* The head of each (webhook, conversation) queue, if due. */
+static const char sql_dlv_due[] =
+	"SELECT d.id,d.webhook_id,d.conversation_id,d.event_type,d.payload,d.attempts,"
+	"d.created_at,d.next_attempt_at FROM webhook_deliveries d"
+	" WHERE d.next_attempt_at<=?1 AND d.id=(SELECT MIN(e.id) FROM webhook_deliveries e"
+	"  WHERE e.webhook_id=d.webhook_id AND e.conversation_id=d.conversation_id)"
+	" ORDER BY d.id LIMIT ?2";
+static const char sql_dlv_done[] = "DELETE FROM webhook_deliveries WHERE id=?1";
+static const char sql_dlv_failed[] =
+	"UPDATE webhook_deliveries SET attempts=attempts+1, next_attempt_at=?2 WHERE id=?1";
+static const char sql_dlv_backlog[] =
+	"SELECT COUNT(*), COALESCE(MIN(next_attempt_at),0) FROM webhook_deliveries";
+static const char sql_dlv_dropped[] =
+	"INSERT INTO settings(key,value) VALUES('webhook_dropped','1') ON CONFLICT(key)"
+	" DO UPDATE SET value=CAST(CAST(value AS INTEGER)+1 AS TEXT)";
+
+static void fill_hook(sqlite3_stmt *st, struct store_webhook *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->id = (uint64_t)sqlite3_column_int64(st, 0);
+	store_col_str(st, 1, w->url, sizeof(w->url));
+	w->events = (unsigned)sqlite3_column_int(st, 2);
+	store_col_str(st, 3, w->secret, sizeof(w->secret));
+	w->enabled = sqlite3_column_int(st, 4) != 0;
+	w->created_at = sqlite3_column_int64(st, 5);
+}
+
+static int hook_get_locked(struct store *s, uint64_t id, struct store_webhook *out)
+{
+	sqlite3_stmt *st = store_xstmt(s, SX_HOOK_GET, sql_hook_get);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill_hook(st, out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+}
+
+int store_webhook_create(struct store *s, const struct store_webhook *in, int64_t now,
+			 struct store_webhook *out)
+{
+	sqlite3_stmt *st;
+	uint64_t id = 0;
+	int rc;
+
+	if (!s || !in || !out || !in->url[0] || strnlen(in->url, STORE_URL_MAX) >= STORE_URL_MAX ||
+	    strnlen(in->secret, sizeof(in->secret)) >= sizeof(in->secret) || !in->secret[0] ||
+	    !in->events)
+		return -EINVAL;
+	rc = store_tx_lock_begin(s);
+	if (rc)
+		return rc;
+	st = store_xstmt(s, SX_HOOK_INSERT, sql_hook_insert);
+	if (!st) {
+		rc = -EIO;
+	} else {
+		store_bind_str(st, 1, in->url);
+		sqlite3_bind_int(st, 2, (int)in->events);
+		store_bind_str(st, 3, in->secret);
+		sqlite3_bind_int(st, 4, in->enabled);
+		sqlite3_bind_int64(st, 5, now);
+		rc = store_step_done(st);
+		id = (uint64_t)sqlite3_last_insert_rowid(s->db);
+	}
+	if (!rc)
+		rc = hook_get_locked(s, id, out);
+	return store_tx_end_unlock(s, rc);
+}
+
+int store_webhook_get(struct store *s, uint64_t id, struct store_webhook *out)
+{
+	int rc;
+
+	if (!s || !out)
+		return -EINVAL;
+	pthread_mutex_lock(&s->mu);
+	rc = hook_get_locked(s, id, out);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+/* One statement with an id, in its own transaction; -ENOENT when no row
+ * changed. */
+static int by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id,
+		 int64_t arg2, bool bind2)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	rc = store_tx_lock_begin(s);
+	if (rc)
+		return rc;
+	st = store_xstmt(s, x, sql);
+	if (!st) {
+		rc = -EIO;
+	} else {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+		if (bind2)
+			sqlite3_bind_int64(st, 2, arg2);
+		rc = store_step_done(st);
+		if (!rc && sqlite3_changes(s->db) == 0)
+			rc = -ENOENT;
+	}
+	return store_tx_end_unlock(s, rc);
+}
+
+int store_webhook_delete(struct store *s, uint64_t id)
+{
+	return by_id(s, SX_HOOK_DELETE, sql_hook_delete, id, 0, false);
+}
+
+int store_webhook_list(struct store *s, uint64_t after, struct store_webhook *out, size_t max,
+		       size_t *n, bool *more)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s || !out || !max || !n || !more)
+		return -EINVAL;
+	*n = 0;
+	*more = false;
+	pthread_mutex_lock(&s->mu);
+	st = store_xstmt(s, SX_HOOK_LIST, sql_hook_list);
+	if (!st) {
+		pthread_mutex_unlock(&s->mu);
+		return -EIO;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == max)
+			*more = true;
+		else
+			fill_hook(st, &out[(*n)++]);
+	}
+	sqlite3_reset(st);
+	pthread_mutex_unlock(&s->mu);
+	return rc == SQLITE_DONE ? 0 : store_err(rc);
+}
+
+/* ---- deliveries ---- */
+
+int store_delivery_enqueue(struct store *s, int event_type, uint64_t conversation_id,
+			   const char *payload, size_t len, int64_t now, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s || event_type < 0 || event_type > 30 || (!payload && len) || len > STORE_BODY_MAX)
+		return -EINVAL;
+	rc = store_tx_lock_begin(s);
+	if (rc)
+		return rc;
+	st = store_xstmt(s, SX_DLV_ENQUEUE, sql_dlv_enqueue);
+	if (!st) {
+		rc = -EIO;
+	} else {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)conversation_id);
+		sqlite3_bind_int(st, 2, event_type);
+		sqlite3_bind_blob(st, 3, payload ? payload : "", (int)len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, now);
+		rc = store_step_done(st);
+		if (!rc && n)
+			*n = (size_t)sqlite3_changes(s->db);
+	}
+	return store_tx_end_unlock(s, rc);
+}
+
+static int fill_delivery(sqlite3_stmt *st, struct store_delivery *d)
+{
+	int len = sqlite3_column_bytes(st, 4);
+	const void *b = sqlite3_column_blob(st, 4);
+
+	memset(d, 0, sizeof(*d));
+	d->id = (uint64_t)sqlite3_column_int64(st, 0);
+	d->webhook_id = (uint64_t)sqlite3_column_int64(st, 1);
+	d->conversation_id = (uint64_t)sqlite3_column_int64(st, 2);
+	d->event_type = sqlite3_column_int(st, 3);
+	d->attempts = (unsigned)sqlite3_column_int(st, 5);
+	d->created_at = sqlite3_column_int64(st, 6);
+	d->next_attempt_at = sqlite3_column_int64(st, 7);
+	d->payload = malloc((size_t)len + 1);
+	if (!d->payload)
+		return -ENOMEM;
+	if (len)
+		memcpy(d->payload, b, (size_t)len);
+	d->payload[len] = '\0';
+	d->payload_len = (size_t)len;
+	return 0;
+}
+
+int store_delivery_due(struct store *s, int64_t now, struct store_delivery *out, size_t max)
+{
+	sqlite3_stmt *st;
+	int rc, err = 0;
+	size_t k = 0;
+
+	if (!s || (!out && max))
+		return -EINVAL;
+	if (!max)
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	st = store_xstmt(s, SX_DLV_DUE, sql_dlv_due);
+	if (!st) {
+		pthread_mutex_unlock(&s->mu);
+		return -EIO;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW && k < max) {
+		err = fill_delivery(st, &out[k]);
+		if (!err)
+			k++;
+	}
+	sqlite3_reset(st);
+	pthread_mutex_unlock(&s->mu);
+	if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = store_err(rc);
+	if (err) {
+		for (size_t i = 0; i < k; i++)
+			store_delivery_release(&out[i]);
+		return err;
+	}
+	return (int)k;
+}
+
+void store_delivery_release(struct store_delivery *d)
+{
+	if (d) {
+		free(d->payload);
+		d->payload = NULL;
+		d->payload_len = 0;
+	}
+}
+
+int store_delivery_done(struct store *s, uint64_t id)
+{
+	return by_id(s, SX_DLV_DONE, sql_dlv_done, id, 0, false);
+}
+
+int store_delivery_failed(struct store *s, uint64_t id, int64_t next, bool give_up)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!give_up)
+		return by_id(s, SX_DLV_FAILED, sql_dlv_failed, id, next, true);
+	if (!s)
+		return -EINVAL;
+	rc = store_tx_lock_begin(s);
+	if (rc)
+		return rc;
+	st = store_xstmt(s, SX_DLV_DONE, sql_dlv_done);
+	if (!st) {
+		rc = -EIO;
+	} else {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+		rc = store_step_done(st);
+		if (!rc && sqlite3_changes(s->db) == 0)
+			rc = -ENOENT;
+	}
+	if (!rc) {
+		st = store_xstmt(s, SX_DLV_DROPPED, sql_dlv_dropped);
+		rc = st ? store_step_done(st) : -EIO;
+	}
+	return store_tx_end_unlock(s, rc);
+}
+
+int store_delivery_backlog(struct store *s, uint64_t *n, int64_t *next_due)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s || !n)
+		return -EINVAL;
+	pthread_mutex_lock(&s->mu);
+	st = store_xstmt(s, SX_DLV_BACKLOG, sql_dlv_backlog);
+	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (rc == SQLITE_ROW) {
+		*n = (uint64_t)sqlite3_column_int64(st, 0);
+		if (next_due)
+			*next_due = sqlite3_column_int64(st, 1);
+	}
+	if (st)
+		sqlite3_reset(st);
+	pthread_mutex_unlock(&s->mu);
+	return rc == SQLITE_ROW ? 0 : store_err(rc);
+}

@@ -1,0 +1,62 @@
+/* webhooks: the delivery worker for the durable webhook queue.
+ *
+ * On the loop thread it fetches due deliveries through the api_backend's
+ * queue ops (webhook_fetch_due: only the oldest pending delivery of each
+ * webhook and conversation, so events of one conversation reach a receiver
+ * in order), POSTs each JSON payload with libcurl multi on the same loop
+ * (drivers/cloud curl_loop), signed with the webhook's secret by
+ * api_webhook_sign (header X-Smsrelay-Signature, api_webhook.h), and:
+ *   2xx             -> webhook_mark_delivered;
+ *   anything else   -> webhook_mark_failed with the next attempt from
+ *   (error, timeout)   api_webhook_next_attempt (exponential, 10 s doubling
+ *                      to 1 h), dropped only once 24 h have passed.
+ * Due times come from the backend's clock (now_ms), so a test can run the
+ * queue on a virtual clock while curl uses real sockets.
+ *
+ * Everything but webhooks_notify runs on the loop thread. */
+#ifndef WEBHOOKS_WEBHOOKS_H
+#define WEBHOOKS_WEBHOOKS_H
+
+#include <stdint.h>
+
+#include "api/api_backend.h"
+#include "cloud/curl_loop.h"
+#include "hal/loop.h"
+
+#define WEBHOOKS_EVENT_HEADER "X-Smsrelay-Event"
+#define WEBHOOKS_DELIVERY_HEADER "X-Smsrelay-Delivery"
+
+struct webhooks;
+
+struct webhooks_config {
+	struct hal_loop *loop;             /* required; not owned */
+	const struct api_backend *backend; /* required: queue ops, webhook_get, now_ms */
+	struct curl_loop *curl;            /* NULL: one of its own on loop */
+	unsigned max_in_flight;            /* POSTs at once; 0: 8 */
+	long timeout_ms;                   /* per POST, connect included; 0: 10000 */
+	int64_t poll_ms;                   /* look for due deliveries this often; 0: 1000 */
+};
+
+struct webhooks_metrics {
+	uint64_t posted;                   /* attempts started */
+	uint64_t delivered;
+	uint64_t failed_attempts;          /* non-2xx, error or timeout */
+	uint64_t dropped;                  /* given up after the retry window */
+	unsigned in_flight;
+};
+
+/* Returns 0, -EINVAL, -ENOMEM or -EIO (curl). Starts the poll timer. */
+int webhooks_new(struct webhooks **out, const struct webhooks_config *cfg);
+/* Aborts POSTs in flight (their deliveries stay queued) and frees. Call
+ * when the loop no longer runs (hal_loop cannot remove a waker). NULL is
+ * fine. */
+void webhooks_destroy(struct webhooks *w);
+/* Any thread (argument: the struct webhooks *): something was queued, look
+ * now. Fits crm_set_webhook_notify. */
+void webhooks_notify(void *w);
+/* One pass now: start POSTs for due deliveries. Returns how many were
+ * started or -errno from the backend. */
+int webhooks_kick(struct webhooks *w);
+void webhooks_metrics_get(const struct webhooks *w, struct webhooks_metrics *out);
+
+#endif

@@ -1,0 +1,346 @@
+/* The webhook worker against a local receiver (libmicrohttpd, started by
+ * the test): signed POSTs, order per conversation, retries with backoff
+ * when the receiver fails or stalls, delivery once it recovers, the 24 h
+ * retry window, the backlog. curl runs on the real loop; the queue's due
+ * times on a virtual clock (the crm backend's), so backoff needs no
+ * waiting. Waits are event-based with a real-time cap. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api_webhook.h"
+#include "crm/crm.h"
+#include "hal/sim.h"
+#include "webhooks/webhooks.h"
+
+#define SECRET "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define CAP_MS 10000
+#define MAX_SEEN 64
+
+enum rx_mode { RX_OK, RX_FAIL, RX_STALL };
+
+struct rx {
+	struct MHD_Daemon *d;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	enum rx_mode mode;
+	bool release;
+	unsigned n, bad_sig;
+	char seen[MAX_SEEN][64];
+};
+
+struct conn {
+	char buf[4096];
+	size_t len;
+};
+
+struct fx {
+	struct hal_clock vclock;
+	struct hal_loop loop;
+	struct hal_rng rng;
+	struct store *store;
+	struct crm *crm;
+	struct api_backend be;
+	struct webhooks *wh;
+	struct rx rx;
+};
+
+static enum MHD_Result rx_handler(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *data,
+				  size_t *size, void **con_cls)
+{
+	struct rx *rx = cls;
+	struct conn *cn = *con_cls;
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	const char *sig;
+	unsigned status = 200;
+	json_t *j;
+
+	(void)url, (void)method, (void)version;
+	if (!cn) {
+		*con_cls = calloc(1, sizeof(*cn));
+		return *con_cls ? MHD_YES : MHD_NO;
+	}
+	if (*size) {
+		size_t k = *size < sizeof(cn->buf) - 1 - cn->len ? *size : 0;
+		memcpy(cn->buf + cn->len, data, k);
+		cn->len += k;
+		*size = 0;
+		return MHD_YES;
+	}
+	sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, API_WEBHOOK_SIG_HEADER);
+	j = json_loadb(cn->buf, cn->len, 0, NULL);
+	pthread_mutex_lock(&rx->mu);
+	if (!sig || api_webhook_verify(SECRET, cn->buf, cn->len, sig, time(NULL)) != 0)
+		rx->bad_sig++;
+	if (rx->n < MAX_SEEN)
+		snprintf(rx->seen[rx->n], sizeof(rx->seen[0]), "%s",
+			 j ? json_string_value(json_object_get(j, "seq")) : "?");
+	rx->n++;
+	pthread_cond_broadcast(&rx->cv);
+	if (rx->mode == RX_STALL)
+		while (!rx->release)
+			pthread_cond_wait(&rx->cv, &rx->mu);
+	if (rx->mode == RX_FAIL)
+		status = 503;
+	pthread_mutex_unlock(&rx->mu);
+	json_decref(j);
+	resp = MHD_create_response_from_buffer(2, (void *)"ok", MHD_RESPMEM_PERSISTENT);
+	ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void rx_done(void *cls, struct MHD_Connection *c, void **con_cls,
+		    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)c, (void)toe;
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
+static uint16_t rx_start(struct rx *rx)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+
+	pthread_mutex_init(&rx->mu, NULL);
+	pthread_cond_init(&rx->cv, NULL);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	rx->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
+				 0, NULL, NULL, rx_handler, rx, MHD_OPTION_SOCK_ADDR, &sa,
+				 MHD_OPTION_NOTIFY_COMPLETED, rx_done, rx, MHD_OPTION_END);
+	assert_non_null(rx->d);
+	return MHD_get_daemon_info(rx->d, MHD_DAEMON_INFO_BIND_PORT)->port;
+}
+
+static void rx_set(struct fx *f, enum rx_mode mode, bool release)
+{
+	pthread_mutex_lock(&f->rx.mu);
+	f->rx.mode = mode;
+	f->rx.release = release;
+	pthread_cond_broadcast(&f->rx.cv);
+	pthread_mutex_unlock(&f->rx.mu);
+}
+
+static unsigned rx_count(struct fx *f)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&f->rx.mu);
+	n = f->rx.n;
+	pthread_mutex_unlock(&f->rx.mu);
+	return n;
+}
+
+static void start_worker(struct fx *f, long timeout_ms)
+{
+	struct webhooks_config wc = { .loop = &f->loop, .backend = &f->be, .max_in_flight = 8,
+				      .timeout_ms = timeout_ms, .poll_ms = 20 };
+
+	assert_int_equal(webhooks_new(&f->wh, &wc), 0);
+	crm_set_webhook_notify(f->crm, webhooks_notify, f->wh);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct store_opts so = { .path = ":memory:" };
+	struct crm_config cc;
+	struct api_webhook w = { .events = 3, .enabled = true }, wo;
+	uint16_t port;
+
+	/* The virtual clock starts at the real time so that the receiver's
+	 * replay-window check (against its own clock) passes. */
+	assert_int_equal(hal_vclock_new(&f->vclock, (int64_t)time(NULL) * 1000), 0);
+	assert_int_equal(hal_loop_linux_new(&f->loop), 0);
+	assert_int_equal(hal_rng_sim_new(&f->rng, 3), 0);
+	assert_int_equal(store_open(&f->store, &so), 0);
+	cc = (struct crm_config){ .store = f->store, .clock = &f->vclock, .rng = &f->rng };
+	assert_int_equal(crm_new(&f->crm, &cc), 0);
+	crm_backend(f->crm, &f->be);
+	port = rx_start(&f->rx);
+	snprintf(w.url, sizeof(w.url), "http://127.0.0.1:%u/hook", port);
+	memcpy(w.secret, SECRET, 64);
+	assert_int_equal(f->be.ops->webhook_create(f->be.ctx, &w, &wo), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	rx_set(f, RX_OK, true);
+	webhooks_destroy(f->wh);
+	MHD_stop_daemon(f->rx.d);
+	pthread_cond_destroy(&f->rx.cv);
+	pthread_mutex_destroy(&f->rx.mu);
+	crm_free(f->crm);
+	store_close(f->store);
+	hal_loop_destroy(&f->loop);
+	hal_rng_destroy(&f->rng);
+	hal_vclock_destroy(&f->vclock);
+	free(f);
+	return 0;
+}
+
+static void enqueue(struct fx *f, uint64_t conv, const char *seq)
+{
+	char body[64];
+	int n = snprintf(body, sizeof(body), "{\"seq\":\"%s\"}", seq);
+
+	assert_int_equal(f->be.ops->webhook_enqueue(f->be.ctx, API_EV_MESSAGE_STATUS, conv, body,
+						    (size_t)n),
+			 0);
+}
+
+static struct webhooks_metrics metrics(struct fx *f)
+{
+	struct webhooks_metrics m;
+
+	webhooks_metrics_get(f->wh, &m);
+	return m;
+}
+
+/* Turn the loop until field(f) >= want, at most CAP_MS of real time. */
+#define WAIT_FOR(f, expr)                                                                   \
+	do {                                                                                \
+		int64_t t0_ = hal_clock_mono_ms(hal_clock_linux());                          \
+		while (!(expr) && hal_clock_mono_ms(hal_clock_linux()) - t0_ < CAP_MS)       \
+			assert_true(hal_loop_run_once(&(f)->loop, 50) >= 0);                 \
+		assert_true(expr);                                                          \
+	} while (0)
+
+static uint64_t backlog(struct fx *f)
+{
+	uint64_t n = 99;
+
+	assert_int_equal(f->be.ops->webhook_backlog(f->be.ctx, &n), 0);
+	return n;
+}
+
+static void test_order_per_conversation(void **state)
+{
+	struct fx *f = *state;
+	static const char *const seqs[] = { "A1", "B1", "A2", "B2", "A3", "C1" };
+	int last_a = -1, last_b = -1;
+
+	/* Queued before the worker runs: store and forward. */
+	for (size_t i = 0; i < 6; i++)
+		enqueue(f, seqs[i][0] == 'A' ? 1 : seqs[i][0] == 'B' ? 2 : 3, seqs[i]);
+	assert_int_equal(backlog(f), 6);
+	start_worker(f, 5000);
+	WAIT_FOR(f, metrics(f).delivered == 6);
+	assert_int_equal(rx_count(f), 6);
+	assert_int_equal(f->rx.bad_sig, 0);
+	for (unsigned i = 0; i < 6; i++) {
+		const char *s = f->rx.seen[i];
+		int *last = s[0] == 'A' ? &last_a : s[0] == 'B' ? &last_b : NULL;
+
+		if (last) {
+			assert_true(s[1] - '0' > *last); /* A1 < A2 < A3, B1 < B2 */
+			*last = s[1] - '0';
+		}
+	}
+	assert_int_equal(last_a, 3);
+	assert_int_equal(backlog(f), 0);
+}
+
+static void test_retry_backoff_and_recover(void **state)
+{
+	struct fx *f = *state;
+
+	rx_set(f, RX_FAIL, false);
+	start_worker(f, 5000);
+	enqueue(f, 1, "X1");
+	enqueue(f, 1, "X2");
+	WAIT_FOR(f, metrics(f).failed_attempts == 1);
+	assert_int_equal(rx_count(f), 1);
+	assert_int_equal(backlog(f), 2);
+	/* First retry 10 s later (virtual), not before; X2 waits behind X1. */
+	hal_vclock_advance(&f->vclock, 9999);
+	assert_int_equal(webhooks_kick(f->wh), 0);
+	hal_vclock_advance(&f->vclock, 1);
+	assert_int_equal(webhooks_kick(f->wh), 1);
+	WAIT_FOR(f, metrics(f).failed_attempts == 2);
+	/* Then 20 s. */
+	hal_vclock_advance(&f->vclock, 19999);
+	assert_int_equal(webhooks_kick(f->wh), 0);
+	assert_int_equal(rx_count(f), 2);
+	assert_string_equal(f->rx.seen[1], "X1");
+	/* The receiver recovers: both go, in order. */
+	rx_set(f, RX_OK, false);
+	hal_vclock_advance(&f->vclock, 1);
+	WAIT_FOR(f, metrics(f).delivered == 2);
+	assert_string_equal(f->rx.seen[2], "X1");
+	assert_string_equal(f->rx.seen[3], "X2");
+	assert_int_equal(backlog(f), 0);
+	assert_int_equal(f->rx.bad_sig, 0);
+}
+
+static void test_stall_times_out_then_delivers(void **state)
+{
+	struct fx *f = *state;
+
+	rx_set(f, RX_STALL, false);
+	start_worker(f, 300);
+	enqueue(f, 5, "S1");
+	WAIT_FOR(f, metrics(f).failed_attempts == 1); /* curl's timeout */
+	assert_int_equal(metrics(f).delivered, 0);
+	assert_int_equal(backlog(f), 1);
+	rx_set(f, RX_OK, true);
+	hal_vclock_advance(&f->vclock, 10000);
+	WAIT_FOR(f, metrics(f).delivered == 1);
+	assert_int_equal(backlog(f), 0);
+}
+
+static void test_dropped_only_after_24h(void **state)
+{
+	struct fx *f = *state;
+	int64_t start = hal_clock_wall_ms(&f->vclock);
+	uint64_t fails = 0;
+
+	rx_set(f, RX_FAIL, false);
+	start_worker(f, 5000);
+	enqueue(f, 9, "D1");
+	WAIT_FOR(f, metrics(f).failed_attempts == 1);
+	fails = 1;
+	/* Fail every hour (the backoff's cap) until the worker gives up. */
+	while (metrics(f).dropped == 0 && fails < 40) {
+		hal_vclock_advance(&f->vclock, 3600 * 1000);
+		assert_int_equal(webhooks_kick(f->wh), 1);
+		WAIT_FOR(f, metrics(f).failed_attempts == fails + 1);
+		fails++;
+		if (hal_clock_wall_ms(&f->vclock) < start + API_WEBHOOK_RETRY_WINDOW_MS)
+			assert_int_equal(backlog(f), 1);
+	}
+	assert_int_equal(metrics(f).dropped, 1);
+	assert_true(hal_clock_wall_ms(&f->vclock) >= start + API_WEBHOOK_RETRY_WINDOW_MS);
+	assert_int_equal(backlog(f), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_order_per_conversation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_backoff_and_recover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stall_times_out_then_delivers, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dropped_only_after_24h, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
