@@ -71,10 +71,19 @@ static void sms_addr_digits(const uint8_t *p, unsigned semis, struct sms_address
 
 	if (a->ton == SMS_TON_INTERNATIONAL)
 		*o++ = '+';
-	for (unsigned i = 0; i < semis; i++) {
-		uint8_t nib = (i & 1) ? p[i >> 1] >> 4 : p[i >> 1] & 0x0F;
-		if (nib != 0x0F)
-			*o++ = sms_digit_chr[nib];
+	/* Two semi-octets per octet, low nibble first; only the F filler is
+	 * dropped (wherever it stands). */
+	for (unsigned k = 0; k < semis / 2; k++) {
+		uint8_t lo = p[k] & 0x0F, hi = p[k] >> 4;
+		o[0] = sms_digit_chr[lo];
+		o += lo != 0x0F;
+		o[0] = sms_digit_chr[hi];
+		o += hi != 0x0F;
+	}
+	if (semis & 1) {
+		uint8_t lo = p[semis / 2] & 0x0F;
+		o[0] = sms_digit_chr[lo];
+		o += lo != 0x0F;
 	}
 	*o = '\0';
 }

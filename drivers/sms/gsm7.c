@@ -79,17 +79,26 @@ int gsm7_code(const struct gsm7_sel *sel, uint32_t cp)
 }
 
 /* Septets the text needs, or -errno. Validates everything first so the
- * encoder never writes a partial result. */
+ * encoder never writes a partial result. With the default tables, runs of
+ * simple ASCII (one byte, one septet) are skipped 8 bytes at a time. */
 static int gsm7_measure(const struct gsm7_sel *sel, const char *utf8, size_t len)
 {
 	const uint8_t *s = (const uint8_t *)utf8;
+	bool dflt = sel->lock_default && sel->shift_default;
 	size_t i = 0, n = 0;
 
 	while (i < len) {
 		uint32_t cp = 0;
 		int code;
 
-		if (s[i] < 0x80 && sel->lock_default && sel->shift_default) {
+		if (dflt) {
+			size_t run = gsm7_simple_prefix(s + i, len - i);
+			i += run;
+			n += run;
+			if (i == len)
+				break;
+		}
+		if (s[i] < 0x80 && dflt) {
 			code = gsm7_default_latin1[s[i]];
 			i++;
 		} else {
@@ -102,10 +111,31 @@ static int gsm7_measure(const struct gsm7_sel *sel, const char *utf8, size_t len
 		if (code < 0)
 			return -ERANGE;
 		n += code >= GSM7_CODE_EXT ? 2 : 1;
-		if (n > INT_MAX)
-			return -E2BIG;
 	}
+	if (n > INT_MAX)
+		return -E2BIG;
 	return (int)n;
+}
+
+/* Simple ASCII (gsm7_simple_prefix) -> septets, 8 at a time: the bytes are
+ * the septets but for '$' (0x02), '@' (0x00) and '_' (0x11). */
+static void gsm7_map_simple(const uint8_t *s, size_t n, uint8_t *out)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x = gsm7_load8(s + i);
+		uint64_t same = GSM7_NE(x, '$') & GSM7_NE(x, '@') & GSM7_NE(x, '_');
+
+		if ((same & GSM7_HIGH) == GSM7_HIGH) {
+			gsm7_store8(out + i, x);
+			continue;
+		}
+		for (size_t k = i; k < i + 8; k++)
+			out[k] = (uint8_t)gsm7_default_latin1[s[k]];
+	}
+	for (; i < n; i++)
+		out[i] = (uint8_t)gsm7_default_latin1[s[i]];
 }
 
 int sms_gsm7_count(const char *utf8, size_t len, const struct sms_gsm7_tables *t)
@@ -126,19 +156,28 @@ int sms_gsm7_from_utf8(const char *utf8, size_t len, const struct sms_gsm7_table
 {
 	const uint8_t *s = (const uint8_t *)utf8;
 	struct gsm7_sel sel;
-	size_t i = 0, o = 0;
-	int need;
+	size_t i = 0, o = 0, need;
+	int rest;
 
 	if ((!utf8 && len) || (!septets && max))
 		return -EINVAL;
-	need = gsm7_select(t, &sel);
-	if (need < 0)
-		return need;
-	need = gsm7_measure(&sel, utf8, len);
-	if (need < 0)
-		return need;
-	if ((size_t)need > max)
+	rest = gsm7_select(t, &sel);
+	if (rest < 0)
+		return rest;
+	/* Default tables: the simple ASCII prefix is measured by one scan and
+	 * mapped 8 bytes at a time; only what follows it is measured and
+	 * encoded character by character. */
+	if (sel.lock_default && sel.shift_default)
+		i = o = gsm7_simple_prefix(s, len);
+	rest = gsm7_measure(&sel, utf8 + i, len - i);
+	if (rest < 0)
+		return rest;
+	need = i + (size_t)rest;
+	if (need > max)
 		return -E2BIG;
+	if (need > INT_MAX)
+		return -E2BIG;
+	gsm7_map_simple(s, i, septets);
 	/* The text is valid and fits: no error checks below. */
 	while (i < len) {
 		uint32_t cp = 0;
@@ -157,7 +196,7 @@ int sms_gsm7_from_utf8(const char *utf8, size_t len, const struct sms_gsm7_table
 			septets[o++] = (uint8_t)code;
 		}
 	}
-	return need;
+	return (int)need;
 }
 
 /* One table entry at out: the whole 4-byte entry when there is room (the
@@ -224,6 +263,17 @@ int sms_gsm7_to_utf8(const uint8_t *septets, size_t n, const struct sms_gsm7_tab
 	size_t end = safe < n ? safe : n;
 
 	while (i < end) {
+		/* Default table: 8 septets that decode to the same ASCII bytes
+		 * are copied at once (o <= 3 i, so the 8 bytes fit). */
+		if (sel.lock_default && i + 8 <= end) {
+			uint64_t x = gsm7_load8(septets + i);
+			if (gsm7_ident8(x)) {
+				memcpy(out + o, septets + i, 8);
+				o += 8;
+				i += 8;
+				continue;
+			}
+		}
 		uint8_t c = septets[i++];
 		const struct gsm7_u8 *e = &lock[c];
 
@@ -250,6 +300,24 @@ int sms_gsm7_to_utf8(const uint8_t *septets, size_t n, const struct sms_gsm7_tab
 
 /* ---- packing ---------------------------------------------------------- */
 
+/* Eight 7-bit values at bits 7k of a word <-> the bytes of a word, in
+ * three halving steps (28-bit halves, 14-bit quarters, septets). */
+static inline uint64_t gsm7_spread56(uint64_t x)
+{
+	x = (x & 0x000000000FFFFFFFull) | ((x & 0x00FFFFFFF0000000ull) << 4);
+	x = (x & 0x00003FFF00003FFFull) | ((x & 0x0FFFC0000FFFC000ull) << 2);
+	x = (x & 0x007F007F007F007Full) | ((x & 0x3F803F803F803F80ull) << 1);
+	return x;
+}
+
+static inline uint64_t gsm7_gather56(uint64_t x)
+{
+	x = (x & 0x007F007F007F007Full) | ((x & 0x7F007F007F007F00ull) >> 1);
+	x = (x & 0x00003FFF00003FFFull) | ((x & 0x3FFF00003FFF0000ull) >> 2);
+	x = (x & 0x000000000FFFFFFFull) | ((x & 0x0FFFFFFF00000000ull) >> 4);
+	return x;
+}
+
 static size_t gsm7_packed_len(size_t n, unsigned fill_bits)
 {
 	return (fill_bits + 7 * n + 7) / 8;
@@ -270,16 +338,14 @@ int sms_gsm7_pack(const uint8_t *septets, size_t n, unsigned fill_bits, uint8_t 
 	if (need > max)
 		return -E2BIG;
 	/* A bit accumulator (LSB first, 23.038 6.1.2.1.1): 8 septets make 56
-	 * bits; with < 8 bits pending they fit in 64. */
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v = 0;
-		for (int k = 0; k < 8; k++)
-			v |= (uint64_t)septets[i + k] << (7 * k);
-		acc |= v << nbits;
-		for (int k = 0; k < 7; k++) {
-			out[o++] = (uint8_t)acc;
-			acc >>= 8;
-		}
+	 * bits; with < 8 bits pending they fit in 64. The group's 8-byte store
+	 * writes one octet ahead, which the next septet always overwrites
+	 * (hence i + 8 < n). */
+	for (; i + 8 < n; i += 8) {
+		acc |= gsm7_gather56(gsm7_load8(septets + i)) << nbits;
+		gsm7_store8(out + o, acc);
+		o += 7;
+		acc >>= 56;
 	}
 	for (; i < n; i++) {
 		acc |= (uint64_t)septets[i] << nbits;
@@ -293,14 +359,6 @@ int sms_gsm7_pack(const uint8_t *septets, size_t n, unsigned fill_bits, uint8_t 
 	if (nbits)
 		out[o++] = (uint8_t)acc;
 	return (int)o;
-}
-
-/* Eight octets little-endian: septet k of a group sits at bit 7k. */
-static inline uint64_t gsm7_le64(const uint8_t *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-	       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
 }
 
 int sms_gsm7_unpack(const uint8_t *octets, size_t octet_len, unsigned fill_bits, size_t n,
@@ -317,14 +375,8 @@ int sms_gsm7_unpack(const uint8_t *octets, size_t octet_len, unsigned fill_bits,
 		return -E2BIG;
 	/* Fast path: 8 septets from each 7 octets (one 64-bit load, the fill
 	 * shifted out), while 8 octets can be read. */
-	for (size_t g = 0; (g + 1) * 8 <= n && g * 7 + 8 <= octet_len; g++) {
-		uint64_t v = gsm7_le64(octets + g * 7) >> fill_bits;
-		uint8_t *d = septets + g * 8;
-
-		for (int k = 0; k < 8; k++)
-			d[k] = (uint8_t)((v >> (7 * k)) & 0x7F);
-		i = (g + 1) * 8;
-	}
+	for (size_t g = 0; i + 8 <= n && g + 8 <= octet_len; g += 7, i += 8)
+		gsm7_store8(septets + i, gsm7_spread56(gsm7_load8(octets + g) >> fill_bits));
 	for (; i < n; i++) {
 		size_t bit = fill_bits + 7 * i;
 		unsigned sh = bit & 7;

@@ -62,6 +62,35 @@ static bool sms_hex8(const unsigned char *h, uint8_t *out)
 	return true;
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Sixteen hex characters -> eight octets with SSE2 (every x86-64 has it).
+ * Signed byte compares: characters >= 0x80 are negative and fail both
+ * ranges. Returns false for any non-hex character. */
+static bool sms_hex16(const unsigned char *h, uint8_t *out)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)h);
+	__m128i y = _mm_or_si128(x, _mm_set1_epi8(0x20));
+	__m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+				    _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+	__m128i let = _mm_and_si128(_mm_cmpgt_epi8(y, _mm_set1_epi8('a' - 1)),
+				    _mm_cmplt_epi8(y, _mm_set1_epi8('f' + 1)));
+	__m128i v, w;
+
+	if (_mm_movemask_epi8(_mm_or_si128(dig, let)) != 0xFFFF)
+		return false;
+	/* Nibble values; then each 16-bit lane (hi digit, lo digit) becomes
+	 * hi << 4 | lo, and the lanes are narrowed to bytes. */
+	v = _mm_add_epi8(_mm_and_si128(x, _mm_set1_epi8(0x0F)),
+			 _mm_and_si128(let, _mm_set1_epi8(9)));
+	w = _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 4),
+			 _mm_srli_epi16(v, 8));
+	_mm_storel_epi64((__m128i *)(void *)out, _mm_packus_epi16(w, w));
+	return true;
+}
+#endif
+
 int sms_hex_decode(const char *hex, size_t len, uint8_t *out, size_t max)
 {
 	const unsigned char *h = (const unsigned char *)hex;
@@ -72,6 +101,12 @@ int sms_hex_decode(const char *hex, size_t len, uint8_t *out, size_t max)
 		return -EINVAL;
 	if (len / 2 > max || len / 2 > (size_t)0x7FFFFFFF)
 		return -E2BIG;
+#if defined(__SSE2__)
+	for (; i + 8 <= len / 2; i += 8)
+		if (!sms_hex16(h + 2 * i, out + i))
+			return -EINVAL;
+#endif
+	/* (Without SSE2 this does the whole input; with it, the tail.) */
 	for (; i + 4 <= len / 2; i += 4)
 		if (!sms_hex8(h + 2 * i, out + i))
 			return -EINVAL;

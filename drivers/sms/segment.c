@@ -81,10 +81,42 @@ struct seg_walk {
 	unsigned units, chars, parts, last_used;
 };
 
+/* Closes the current part before byte i and starts the next one. */
+static int seg_next_part(struct seg_walk *w, size_t i, size_t *start,
+			 struct sms_part_span *spans, size_t max_spans)
+{
+	if (w->parts == SMS_MAX_PARTS)
+		return -E2BIG;
+	if (spans && w->parts <= max_spans) {
+		spans[w->parts - 1].offset = *start;
+		spans[w->parts - 1].len = i - *start;
+	}
+	*start = i;
+	w->parts++;
+	w->last_used = 0;
+	return 0;
+}
+
+/* Bytes from s that cost one unit per byte in the plan: simple ASCII for
+ * the default GSM-7 tables, any ASCII for UCS-2 (8 bytes at a time). */
+static size_t seg_unit_run(const struct seg_plan *p, const uint8_t *s, size_t len)
+{
+	size_t i = 0;
+
+	if (p->enc == SMS_ENC_GSM7)
+		return gsm7_simple_prefix(s, len);
+	while (i + 8 <= len && !(gsm7_load8(s + i) & GSM7_HIGH))
+		i += 8;
+	while (i < len && s[i] < 0x80)
+		i++;
+	return i;
+}
+
 static int seg_walk(const struct seg_plan *p, const uint8_t *s, size_t len, unsigned cap,
 		    struct sms_part_span *spans, size_t max_spans, struct seg_walk *w)
 {
 	size_t i = 0, start = 0;
+	int rc;
 
 	w->units = w->chars = w->last_used = 0;
 	w->parts = 1;
@@ -93,6 +125,26 @@ static int seg_walk(const struct seg_plan *p, const uint8_t *s, size_t len, unsi
 		int k;
 		unsigned c;
 
+		if (p->ascii && s[i] < 0x80) {
+			/* A run of one-unit bytes fills parts arithmetically;
+			 * a part is full exactly when last_used reaches cap. */
+			size_t run = seg_unit_run(p, s + i, len - i);
+			while (run) {
+				if (w->last_used == cap &&
+				    (rc = seg_next_part(w, i, &start, spans, max_spans)) < 0)
+					return rc;
+				unsigned take = cap - w->last_used;
+				if (take > run)
+					take = (unsigned)run;
+				w->last_used += take;
+				w->units += take;
+				w->chars += take;
+				i += take;
+				run -= take;
+			}
+			if (i == len)
+				break;
+		}
 		if (s[i] < 0x80 && p->ascii) { /* fast path: no decode, no search */
 			k = 1;
 			c = p->enc == SMS_ENC_UCS2 ? 1 : seg_ascii_cost(s[i]);
@@ -104,17 +156,9 @@ static int seg_walk(const struct seg_plan *p, const uint8_t *s, size_t len, unsi
 		}
 		if (!c)
 			return -ERANGE;
-		if (w->last_used + c > cap) {
-			if (w->parts == SMS_MAX_PARTS)
-				return -E2BIG;
-			if (spans && w->parts <= max_spans) {
-				spans[w->parts - 1].offset = start;
-				spans[w->parts - 1].len = i - start;
-			}
-			start = i;
-			w->parts++;
-			w->last_used = 0;
-		}
+		if (w->last_used + c > cap &&
+		    (rc = seg_next_part(w, i, &start, spans, max_spans)) < 0)
+			return rc;
 		w->last_used += c;
 		w->units += c;
 		w->chars++;
