@@ -489,6 +489,8 @@ static int check_config(const struct api_config *c, struct sockaddr_storage *ss,
 		LOG_ERR(&log_api, NULL, "HTTPS configured but libmicrohttpd was built without TLS");
 		return -ENOTSUP;
 	}
+	if (tls && api_tls_check(c->tls_cert_pem, c->tls_key_pem))
+		return -EINVAL;
 	if (!tls && !loopback && !c->allow_plain_http) {
 		LOG_ERR(&log_api, NULL,
 			"plain HTTP on %s (not loopback) needs allow_plain_http; configure a "
@@ -587,7 +589,8 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY,
 		s->cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (!s->d) {
-		LOG_ERR(&log_api, NULL, "cannot listen on %s port %u", s->bind, cfg->port);
+		LOG_ERR(&log_api, NULL, "cannot listen on %s port %u%s", s->bind, cfg->port,
+			s->cert ? " (or GnuTLS refused the certificate/key)" : "");
 		api_server_stop(s);
 		return -EADDRINUSE;
 	}

@@ -274,10 +274,44 @@ static json_t *page_uri(const struct api_req *r, unsigned size, long page, const
 		strcpy(efrom, "&From=");
 		api_form_escape(from, efrom + 6, sizeof(efrom) - 6);
 	}
-	n = snprintf(buf, sizeof(buf), "/2010-04-01/Accounts/%s/Messages.json?PageSize=%u&Page=%ld%s%s%s%s",
+	n = snprintf(buf, sizeof(buf),
+		     "/2010-04-01/Accounts/%s/Messages.json?PageSize=%u&Page=%ld%s%s%s%s",
 		     r->cfg->twilio_account_sid, size, page, eto, efrom, token ? "&PageToken=" : "",
 		     token ? token : "");
 	return n > 0 && (size_t)n < sizeof(buf) ? json_string(buf) : json_null();
+}
+
+/* Up to size messages into a (Twilio allows PageSize 1000; one backend
+ * page holds at most API_PAGE_MAX), chunk by chunk from page->cursor.
+ * next gets the cursor after the last message taken, "" at the end.
+ * Returns 0 or the backend's -errno. */
+static int tw_collect(struct api_req *r, const struct api_msg_query *q, struct api_page *page,
+		      unsigned size, json_t *a, char next[API_CURSOR_MAX], size_t *total)
+{
+	struct api_msg *arr = calloc(API_PAGE_MAX, sizeof(*arr));
+	int rc = 0;
+
+	if (!arr)
+		return -ENOMEM;
+	*total = 0;
+	next[0] = 0;
+	while (*total < size) {
+		size_t n = 0;
+		page->limit = size - *total > API_PAGE_MAX ? API_PAGE_MAX : size - (unsigned)*total;
+		rc = r->be->ops->msg_list(r->be->ctx, q, page, arr, &n, next);
+		if (rc)
+			break;
+		for (size_t i = 0; i < n && i < page->limit; i++)
+			json_array_append_new(a, api_twilio_msg_json(r->cfg, &arr[i]));
+		*total += n < page->limit ? n : page->limit;
+		/* the end, or a backend that made no progress: stop with its
+		 * cursor so the client can go on from there */
+		if (!next[0] || n == 0)
+			break;
+		snprintf(page->cursor, sizeof(page->cursor), "%s", next);
+	}
+	free(arr);
+	return rc;
 }
 
 int api_h_tw_list(struct api_req *r)
@@ -286,9 +320,9 @@ int api_h_tw_list(struct api_req *r)
 		   *tok = api_query(r, "PageToken"), *to = api_query(r, "To"),
 		   *from = api_query(r, "From");
 	struct api_msg_query q = { .any_status = true };
-	struct api_page page = { .limit = 50 };
+	struct api_page page = { .limit = 0 };
 	char next[API_CURSOR_MAX] = "";
-	struct api_msg *arr;
+	unsigned size = 50;
 	long pageno = 0;
 	size_t n = 0;
 	int rc;
@@ -299,8 +333,7 @@ int api_h_tw_list(struct api_req *r)
 		long v = strtol(ps, &end, 10);
 		if (!*ps || *end || v < 1 || v > 1000)
 			return api_err(r, 400, "invalid_query", "PageSize must be 1..1000");
-		/* Twilio allows 1000; one page here holds at most API_PAGE_MAX. */
-		page.limit = v > API_PAGE_MAX ? API_PAGE_MAX : (unsigned)v;
+		size = (unsigned)v;
 	}
 	if (pg) {
 		char *end;
@@ -320,28 +353,24 @@ int api_h_tw_list(struct api_req *r)
 	snprintf(q.to, sizeof(q.to), "%s", to ? to : "");
 	snprintf(q.from, sizeof(q.from), "%s", from ? from : "");
 	q.user_id = api_role_has(r->who.role, API_P_MSG_READ_ALL) ? 0 : r->who.user_id;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
+	a = json_array();
+	if (!a)
 		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->msg_list(r->be->ctx, &q, &page, arr, &n, next);
+	rc = tw_collect(r, &q, &page, size, a, next, &n);
 	if (rc) {
-		free(arr);
+		json_decref(a);
 		return api_err_errno(r, rc, "messages");
 	}
-	a = json_array();
-	for (size_t i = 0; i < n && i < page.limit; i++)
-		json_array_append_new(a, api_twilio_msg_json(r->cfg, &arr[i]));
-	free(arr);
 	o = json_object();
 	json_object_set_new(o, "messages", a);
 	json_object_set_new(o, "page", json_integer(pageno));
-	json_object_set_new(o, "page_size", json_integer(page.limit));
-	json_object_set_new(o, "start", json_integer(pageno * page.limit));
-	json_object_set_new(o, "end", json_integer(pageno * page.limit + (long)n - (n ? 1 : 0)));
-	json_object_set_new(o, "uri", page_uri(r, page.limit, pageno, tok, to, from));
-	json_object_set_new(o, "first_page_uri", page_uri(r, page.limit, 0, NULL, to, from));
+	json_object_set_new(o, "page_size", json_integer(size));
+	json_object_set_new(o, "start", json_integer(pageno * size));
+	json_object_set_new(o, "end", json_integer(pageno * size + (long)n - (n ? 1 : 0)));
+	json_object_set_new(o, "uri", page_uri(r, size, pageno, tok, to, from));
+	json_object_set_new(o, "first_page_uri", page_uri(r, size, 0, NULL, to, from));
 	json_object_set_new(o, "next_page_uri",
-			    next[0] ? page_uri(r, page.limit, pageno + 1, next, to, from)
+			    next[0] ? page_uri(r, size, pageno + 1, next, to, from)
 				    : json_null());
 	json_object_set_new(o, "previous_page_uri", json_null());
 	return api_ok(r, 200, o);

@@ -124,6 +124,10 @@ int api_twilio_sid_parse(const struct api_config *cfg, const char *sid, uint64_t
 const char *api_twilio_status(enum msg_status s);
 json_t *api_twilio_msg_json(const struct api_config *cfg, const struct api_msg *m);
 
+/* Parse the PEM certificate and key and check that they pair (tls.c).
+ * 0, or -EINVAL with the reason logged. */
+int api_tls_check(const char *cert_pem, const char *key_pem);
+
 /* Rate limiter (ratelimit.c). */
 struct api_ratelimit;
 int api_ratelimit_new(struct api_ratelimit **out, unsigned per_min);

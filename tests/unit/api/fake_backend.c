@@ -1,28 +1,12 @@
-/* In-memory backend for the API tests. Cursors are "c<index>". */
+/* In-memory backend for the API tests: clock, randomness, health,
+ * metrics, tokens, users and the ops table. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_auth.h"
-#include "fake_backend.h"
-
-#define FB(ctx) struct fake_backend *fb = (ctx)
-#define LOCK() pthread_mutex_lock(&fb->mu)
-#define UNLOCK() pthread_mutex_unlock(&fb->mu)
-
-static size_t cursor_start(const struct api_page *p)
-{
-	return p->cursor[0] == 'c' ? (size_t)strtoul(p->cursor + 1, NULL, 10) : 0;
-}
-
-static void cursor_next(size_t next, size_t total, char *out)
-{
-	if (next < total)
-		snprintf(out, API_CURSOR_MAX, "c%zu", next);
-	else
-		out[0] = 0;
-}
+#include "fake_backend_priv.h"
 
 static int64_t fb_now(void *ctx)
 {
@@ -116,7 +100,7 @@ static int fb_token_lookup(void *ctx, const uint8_t hash[API_HASH_LEN],
 	return rc;
 }
 
-static struct api_user *find_user(struct fake_backend *fb, uint64_t id)
+struct api_user *fb_find_user(struct fake_backend *fb, uint64_t id)
 {
 	for (size_t u = 0; u < fb->n_users; u++)
 		if (fb->users[u].id == id)
@@ -130,7 +114,7 @@ static int fb_token_create(void *ctx, uint64_t user_id, const uint8_t hash[API_H
 	FB(ctx);
 	int rc = 0;
 	LOCK();
-	if (!find_user(fb, user_id)) {
+	if (!fb_find_user(fb, user_id)) {
 		rc = -ENOENT;
 	} else if (fb->n_tokens == FB_MAX) {
 		rc = -ENOSPC;
@@ -204,7 +188,7 @@ static int fb_user_get(void *ctx, uint64_t id, struct api_user *out)
 	FB(ctx);
 	struct api_user *u;
 	LOCK();
-	u = find_user(fb, id);
+	u = fb_find_user(fb, id);
 	if (u)
 		*out = *u;
 	UNLOCK();
@@ -216,7 +200,7 @@ static int fb_user_update(void *ctx, const struct api_user *in, struct api_user 
 	FB(ctx);
 	struct api_user *u;
 	LOCK();
-	u = find_user(fb, in->id);
+	u = fb_find_user(fb, in->id);
 	if (u) {
 		u->role = in->role;
 		strcpy(u->business_unit, in->business_unit);
@@ -232,7 +216,7 @@ static int fb_user_delete(void *ctx, uint64_t id)
 	FB(ctx);
 	struct api_user *u;
 	LOCK();
-	u = find_user(fb, id);
+	u = fb_find_user(fb, id);
 	if (u) {
 		u->id = 0; /* tombstone */
 		u->username[0] = 0;
@@ -254,496 +238,6 @@ static int fb_user_list(void *ctx, const struct api_page *page, struct api_user 
 		if (fb->users[i].id)
 			out[k++] = fb->users[i];
 	cursor_next(i, fb->n_users, next);
-	*n = k;
-	UNLOCK();
-	return 0;
-}
-
-static struct api_conversation *conv_for(struct fake_backend *fb, const struct api_msg_new *in)
-{
-	for (size_t i = 0; i < fb->n_convs; i++)
-		if (strcmp(fb->convs[i].number, in->to) == 0 &&
-		    strcmp(fb->convs[i].business_unit, in->business_unit) == 0)
-			return &fb->convs[i];
-	if (fb->n_convs == FB_MAX)
-		return NULL;
-	struct api_conversation *c = &fb->convs[fb->n_convs++];
-	memset(c, 0, sizeof(*c));
-	c->id = fb->n_convs;
-	strcpy(c->number, in->to);
-	strcpy(c->business_unit, in->business_unit);
-	c->contact_id = in->contact_id;
-	strcpy(c->record_type, in->record_type);
-	strcpy(c->record_id, in->record_id);
-	return c;
-}
-
-static int fb_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg *out,
-			 bool *replay)
-{
-	FB(ctx);
-	int rc = 0;
-	LOCK();
-	*replay = false;
-	if (in->idem_key[0]) {
-		for (size_t i = 0; i < fb->n_msgs; i++) {
-			if (fb->idem[i].user != in->user_id || strcmp(fb->idem[i].key, in->idem_key))
-				continue;
-			if (memcmp(fb->idem[i].hash, in->payload_hash, API_HASH_LEN))
-				rc = -EEXIST;
-			else
-				*out = fb->msgs[i], *replay = true;
-			UNLOCK();
-			return rc;
-		}
-	}
-	if (fb->n_msgs == FB_MSGS) {
-		UNLOCK();
-		return -ENOSPC;
-	}
-	struct api_conversation *c = conv_for(fb, in);
-	struct api_msg *m = &fb->msgs[fb->n_msgs];
-	memset(m, 0, sizeof(*m));
-	m->id = fb->n_msgs + 1;
-	m->user_id = in->user_id;
-	m->conversation_id = c ? c->id : 0;
-	m->contact_id = in->contact_id;
-	m->status = in->send_at > fb->now ? MSG_SCHEDULED : MSG_QUEUED;
-	m->source = in->source;
-	strcpy(m->to, in->to);
-	strcpy(m->from, in->from);
-	memcpy(m->body, in->body, in->body_len);
-	m->body_len = in->body_len;
-	strcpy(m->encoding, in->encoding);
-	m->segments = in->segments;
-	strcpy(m->channel_pref, in->channel_pref);
-	strcpy(m->number_type, in->number_type);
-	strcpy(m->record_type, in->record_type);
-	strcpy(m->record_id, in->record_id);
-	strcpy(m->business_unit, in->business_unit);
-	m->created_at = m->updated_at = fb->now;
-	m->send_at = in->send_at;
-	m->expires_at = in->expires_at;
-	strcpy(fb->idem[fb->n_msgs].key, in->idem_key);
-	memcpy(fb->idem[fb->n_msgs].hash, in->payload_hash, API_HASH_LEN);
-	fb->idem[fb->n_msgs].user = in->user_id;
-	if (c)
-		c->last_message_at = fb->now;
-	fb->n_msgs++;
-	*out = *m;
-	UNLOCK();
-	return 0;
-}
-
-static int fb_msg_get(void *ctx, uint64_t id, struct api_msg *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_msgs) {
-		*out = fb->msgs[id - 1];
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_msg_cancel(void *ctx, uint64_t id, struct api_msg *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_msgs) {
-		struct api_msg *m = &fb->msgs[id - 1];
-		if (m->status == MSG_QUEUED || m->status == MSG_SCHEDULED ||
-		    m->status == MSG_ACCEPTED) {
-			m->status = MSG_CANCELED;
-			rc = 0;
-		} else {
-			rc = -EPERM;
-		}
-		*out = *m;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static bool msg_matches(const struct api_msg_query *q, const struct api_msg *m)
-{
-	return (!q->user_id || m->user_id == q->user_id) &&
-	       (q->any_status || m->status == q->status) && m->created_at >= q->since &&
-	       (!q->to[0] || strcmp(q->to, m->to) == 0) &&
-	       (!q->from[0] || strcmp(q->from, m->from) == 0);
-}
-
-/* Newest first: index i counts from the newest message. */
-static int fb_msg_list(void *ctx, const struct api_msg_query *q, const struct api_page *page,
-		       struct api_msg *out, size_t *n, char *next)
-{
-	FB(ctx);
-	size_t k = 0, i;
-	LOCK();
-	for (i = cursor_start(page); i < fb->n_msgs && k < page->limit; i++) {
-		const struct api_msg *m = &fb->msgs[fb->n_msgs - 1 - i];
-		if (msg_matches(q, m))
-			out[k++] = *m;
-	}
-	cursor_next(i, fb->n_msgs, next);
-	*n = k;
-	UNLOCK();
-	return 0;
-}
-
-static int fb_conv_list(void *ctx, const struct api_conv_query *q, const struct api_page *page,
-			struct api_conversation *out, size_t *n, char *next)
-{
-	FB(ctx);
-	size_t k = 0, i;
-	LOCK();
-	for (i = cursor_start(page); i < fb->n_convs && k < page->limit; i++) {
-		const struct api_conversation *c = &fb->convs[i];
-		if ((q->number[0] && strcmp(q->number, c->number)) ||
-		    (q->record_type[0] && (strcmp(q->record_type, c->record_type) ||
-					   strcmp(q->record_id, c->record_id))) ||
-		    (q->business_unit[0] && strcmp(q->business_unit, c->business_unit)))
-			continue;
-		out[k++] = *c;
-	}
-	cursor_next(i, fb->n_convs, next);
-	*n = k;
-	UNLOCK();
-	return 0;
-}
-
-static int fb_conv_get(void *ctx, uint64_t id, struct api_conversation *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_convs) {
-		*out = fb->convs[id - 1];
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_conv_messages(void *ctx, uint64_t conv_id, const struct api_page *page,
-			    struct api_msg *out, size_t *n, char *next)
-{
-	FB(ctx);
-	size_t k = 0, i;
-	LOCK();
-	for (i = cursor_start(page); i < fb->n_msgs && k < page->limit; i++) {
-		const struct api_msg *m = &fb->msgs[fb->n_msgs - 1 - i];
-		if (m->conversation_id == conv_id)
-			out[k++] = *m;
-	}
-	cursor_next(i, fb->n_msgs, next);
-	*n = k;
-	UNLOCK();
-	return 0;
-}
-
-static int fb_contact_create(void *ctx, const struct api_contact *in, struct api_contact *out)
-{
-	FB(ctx);
-	int rc = -ENOSPC;
-	LOCK();
-	if (fb->n_contacts < FB_MAX) {
-		struct api_contact *c = &fb->contacts[fb->n_contacts++];
-		*c = *in;
-		c->id = fb->n_contacts;
-		c->created_at = c->updated_at = fb->now;
-		*out = *c;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_contact_get(void *ctx, uint64_t id, struct api_contact *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_contacts && fb->contacts[id - 1].id) {
-		*out = fb->contacts[id - 1];
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_contact_update(void *ctx, const struct api_contact *in, struct api_contact *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (in->id >= 1 && in->id <= fb->n_contacts && fb->contacts[in->id - 1].id) {
-		struct api_contact *c = &fb->contacts[in->id - 1];
-		int64_t created = c->created_at;
-		*c = *in;
-		c->created_at = created;
-		c->updated_at = fb->now;
-		*out = *c;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_contact_delete(void *ctx, uint64_t id)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_contacts && fb->contacts[id - 1].id) {
-		fb->contacts[id - 1].id = 0;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_contact_list(void *ctx, const char *bu, const struct api_page *page,
-			   struct api_contact *out, size_t *n, char *next)
-{
-	FB(ctx);
-	size_t k = 0, i;
-	LOCK();
-	for (i = cursor_start(page); i < fb->n_contacts && k < page->limit; i++)
-		if (fb->contacts[i].id && (!*bu || strcmp(bu, fb->contacts[i].business_unit) == 0))
-			out[k++] = fb->contacts[i];
-	cursor_next(i, fb->n_contacts, next);
-	*n = k;
-	UNLOCK();
-	return 0;
-}
-
-static int fb_tpl_create(void *ctx, const struct api_template *in, struct api_template *out)
-{
-	FB(ctx);
-	int rc = -ENOSPC;
-	LOCK();
-	if (fb->n_tpls < FB_MAX) {
-		struct api_template *t = &fb->tpls[fb->n_tpls++];
-		*t = *in;
-		t->id = fb->n_tpls;
-		t->created_at = t->updated_at = fb->now;
-		*out = *t;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_tpl_get(void *ctx, uint64_t id, struct api_template *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_tpls && fb->tpls[id - 1].id) {
-		*out = fb->tpls[id - 1];
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_tpl_update(void *ctx, const struct api_template *in, struct api_template *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (in->id >= 1 && in->id <= fb->n_tpls && fb->tpls[in->id - 1].id) {
-		struct api_template *t = &fb->tpls[in->id - 1];
-		int64_t created = t->created_at;
-		*t = *in;
-		t->created_at = created;
-		t->updated_at = fb->now;
-		*out = *t;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_tpl_delete(void *ctx, uint64_t id)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_tpls && fb->tpls[id - 1].id) {
-		fb->tpls[id - 1].id = 0;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_tpl_list(void *ctx, uint64_t owner, const char *bu, const struct api_page *page,
-		       struct api_template *out, size_t *n, char *next)
-{
-	FB(ctx);
-	size_t k = 0, i;
-	LOCK();
-	for (i = cursor_start(page); i < fb->n_tpls && k < page->limit; i++) {
-		const struct api_template *t = &fb->tpls[i];
-		if (t->id && (t->owner_id == owner ||
-			      (t->scope == API_TPL_BUSINESS_UNIT && strcmp(t->business_unit, bu) == 0)))
-			out[k++] = *t;
-	}
-	cursor_next(i, fb->n_tpls, next);
-	*n = k;
-	UNLOCK();
-	return 0;
-}
-
-static int fb_channel_list(void *ctx, struct api_channel *out, size_t max, size_t *n)
-{
-	FB(ctx);
-	LOCK();
-	*n = 0;
-	for (size_t i = 0; i < fb->n_channels && i < max; i++)
-		out[(*n)++] = fb->channels[i];
-	UNLOCK();
-	return 0;
-}
-
-static struct api_channel *find_channel(struct fake_backend *fb, const char *name)
-{
-	for (size_t i = 0; i < fb->n_channels; i++)
-		if (strcmp(fb->channels[i].name, name) == 0)
-			return &fb->channels[i];
-	return NULL;
-}
-
-static int fb_channel_get(void *ctx, const char *name, struct api_channel *out)
-{
-	FB(ctx);
-	struct api_channel *c;
-	LOCK();
-	c = find_channel(fb, name);
-	if (c)
-		*out = *c;
-	UNLOCK();
-	return c ? 0 : -ENOENT;
-}
-
-static int fb_channel_set_enabled(void *ctx, const char *name, bool en)
-{
-	FB(ctx);
-	struct api_channel *c;
-	LOCK();
-	c = find_channel(fb, name);
-	if (c)
-		c->enabled = en;
-	UNLOCK();
-	return c ? 0 : -ENOENT;
-}
-
-static int fb_channel_assign(void *ctx, const char *name, uint64_t user_id)
-{
-	FB(ctx);
-	struct api_user *u;
-	LOCK();
-	u = find_user(fb, user_id);
-	if (u)
-		snprintf(u->channel, sizeof(u->channel), "%s", name);
-	UNLOCK();
-	return u ? 0 : -ENOENT;
-}
-
-static int fb_webhook_create(void *ctx, const struct api_webhook *in, struct api_webhook *out)
-{
-	FB(ctx);
-	int rc = -ENOSPC;
-	LOCK();
-	if (fb->n_webhooks < FB_MAX) {
-		struct api_webhook *w = &fb->webhooks[fb->n_webhooks++];
-		*w = *in;
-		w->id = fb->n_webhooks;
-		w->created_at = fb->now;
-		*out = *w;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_webhook_get(void *ctx, uint64_t id, struct api_webhook *out)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_webhooks && fb->webhooks[id - 1].id) {
-		*out = fb->webhooks[id - 1];
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_webhook_delete(void *ctx, uint64_t id)
-{
-	FB(ctx);
-	int rc = -ENOENT;
-	LOCK();
-	if (id >= 1 && id <= fb->n_webhooks && fb->webhooks[id - 1].id) {
-		fb->webhooks[id - 1].id = 0;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_webhook_list(void *ctx, const struct api_page *page, struct api_webhook *out,
-			   size_t *n, char *next)
-{
-	FB(ctx);
-	size_t k = 0, i;
-	LOCK();
-	for (i = cursor_start(page); i < fb->n_webhooks && k < page->limit; i++)
-		if (fb->webhooks[i].id)
-			out[k++] = fb->webhooks[i];
-	cursor_next(i, fb->n_webhooks, next);
-	*n = k;
-	UNLOCK();
-	return 0;
-}
-
-static int fb_webhook_backlog(void *ctx, uint64_t *n)
-{
-	FB(ctx);
-	*n = fb->backlog;
-	return 0;
-}
-
-static int fb_audit_append(void *ctx, const struct api_audit_event *ev)
-{
-	FB(ctx);
-	int rc = -ENOSPC;
-	LOCK();
-	if (fb->n_audit < FB_MAX * 4) {
-		fb->audit[fb->n_audit] = *ev;
-		fb->audit[fb->n_audit].id = fb->n_audit + 1;
-		fb->n_audit++;
-		rc = 0;
-	}
-	UNLOCK();
-	return rc;
-}
-
-static int fb_audit_list(void *ctx, const struct api_page *page, struct api_audit_event *out,
-			 size_t *n, char *next)
-{
-	FB(ctx);
-	size_t k = 0, i;
-	LOCK();
-	for (i = cursor_start(page); i < fb->n_audit && k < page->limit; i++)
-		out[k++] = fb->audit[fb->n_audit - 1 - i];
-	cursor_next(i, fb->n_audit, next);
 	*n = k;
 	UNLOCK();
 	return 0;
