@@ -1,0 +1,162 @@
+/* SIGHUP: read the config and the board again, compare with what runs
+ * (config_diff), apply what can change live, and say in the log what was
+ * reloaded and what waits for a restart. A bad file changes nothing.
+ *
+ * Applied live here: [daemon] log and log_target, [routing], [route.*] and
+ * every channel's routing knobs (enabled, priority, rate_per_min, burst,
+ * daily_quota, numbers). The routing state (health, buckets, quotas,
+ * sticky senders) is kept: only its config copy changes, and the channel
+ * set cannot change without a restart.
+ *
+ * Keys config_diff calls live but that the running objects cannot take yet
+ * ([outbox], [webhooks], cloud credentials, a few [api] limits: their
+ * modules have no setter) are logged as "at the next restart". */
+#include "daemon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hal/log.h"
+#include "outbox/outbox.h"
+
+LOG_MODULE(log_reload, "smsrelayd");
+
+static const char *const channel_knobs[] = {
+    "enabled", "priority", "rate_per_min", "burst", "daily_quota", "numbers",
+};
+
+static bool is_channel_knob(const char *key)
+{
+	const char *last = strrchr(key, '.');
+
+	if (!last || !(strncmp(key, "modem.", 6) == 0 || strncmp(key, "twilio.", 7) == 0 ||
+		       strncmp(key, "telesign.", 9) == 0))
+		return false;
+	for (size_t i = 0; i < sizeof(channel_knobs) / sizeof(channel_knobs[0]); i++)
+		if (!strcmp(last + 1, channel_knobs[i]))
+			return true;
+	return false;
+}
+
+static bool applied_live(const char *key)
+{
+	return !strcmp(key, "daemon.log") || !strcmp(key, "daemon.log_target") ||
+	       !strncmp(key, "routing.", 8) || !strncmp(key, "route.", 6) || is_channel_knob(key);
+}
+
+static bool same_channels(const struct routing_config *a, const struct routing_config *b)
+{
+	if (a->n_channels != b->n_channels)
+		return false;
+	for (unsigned i = 0; i < a->n_channels; i++)
+		if (strcmp(a->channels[i].name, b->channels[i].name) != 0 ||
+		    a->channels[i].kind != b->channels[i].kind)
+			return false;
+	return true;
+}
+
+static void apply_logging(struct daemon *d, const struct smsrelay_config *c)
+{
+	if (!d->opts.log_spec && log_set_levels(c->daemon.log) != 0)
+		LOG_WRN(&log_reload, NULL, "reload: log level '%s' refused", c->daemon.log);
+	log_set_target(c->daemon.log_target == CONFIG_LOG_SYSLOG ? LOG_TO_SYSLOG : LOG_TO_STDERR,
+		       "smsrelayd");
+	memcpy(d->set.cfg.daemon.log, c->daemon.log, sizeof(c->daemon.log));
+	d->set.cfg.daemon.log_target = c->daemon.log_target;
+}
+
+static int apply_routing(struct daemon *d, struct daemon_setup *n)
+{
+	if (!same_channels(&d->routing.cfg, &n->routing)) {
+		LOG_WRN(&log_reload, NULL,
+			"reload: the channel set changed: routing waits for a "
+			"restart");
+		return -EINVAL;
+	}
+	int rc = routing_set_utc_offset(&d->routing, n->routing.utc_offset_s);
+	if (rc)
+		return rc;
+	/* Validated by daemon_setup_load; same channels at the same indexes,
+	 * so the per-channel state stays meaningful. */
+	d->routing.cfg = n->routing;
+	d->set.routing = n->routing;
+	d->set.cfg.routing = n->cfg.routing;
+	memcpy(d->set.cfg.routes, n->cfg.routes, sizeof(n->cfg.routes));
+	d->set.cfg.n_routes = n->cfg.n_routes;
+	for (unsigned i = 0; i < d->set.cfg.n_modems && i < n->cfg.n_modems; i++)
+		if (!strcmp(d->set.cfg.modems[i].name, n->cfg.modems[i].name))
+			d->set.cfg.modems[i].channel = n->cfg.modems[i].channel;
+	d->set.cfg.twilio.channel = n->cfg.twilio.channel;
+	d->set.cfg.telesign.channel = n->cfg.telesign.channel;
+	return 0;
+}
+
+/* Appends "key, " to buf when it fits; marks the cut with "...". */
+static void list_add(char *buf, size_t len, const char *key)
+{
+	size_t used = strlen(buf);
+	int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", key);
+
+	if (n < 0 || (size_t)n >= len - used)
+		snprintf(buf + (len > 4 ? len - 4 : 0), len > 4 ? 4 : len, "...");
+}
+
+int daemon_reload(struct daemon *d)
+{
+	struct daemon_setup *n = calloc(1, sizeof(*n));
+	struct config_diff *diff = calloc(1, sizeof(*diff));
+	char err[DAEMON_ERR_LEN];
+	char live[512] = "", later[512] = "", restart[512] = "";
+	int rc;
+
+	if (!n || !diff) {
+		rc = -ENOMEM;
+		LOG_ERR(&log_reload, NULL, "reload: out of memory");
+		goto out;
+	}
+	LOG_INF(&log_reload, NULL, "SIGHUP: reloading %s", d->opts.config_path);
+	rc = daemon_setup_load(n, &d->opts, err, sizeof(err));
+	if (rc) {
+		LOG_ERR(&log_reload, NULL, "reload: %s; keeping the running configuration", err);
+		goto out;
+	}
+	config_diff(&d->set.cfg, &n->cfg, diff);
+	bool board_changed = memcmp(&d->set.board, &n->board, sizeof(n->board)) != 0;
+	if (diff->n_total == 0 && !board_changed) {
+		LOG_INF(&log_reload, NULL, "reload: nothing changed");
+		goto out;
+	}
+	bool routing_ok = apply_routing(d, n) == 0;
+	if (routing_ok && d->outbox)
+		outbox_kick(d->outbox); /* a channel may be usable now */
+	apply_logging(d, &n->cfg);
+	for (unsigned i = 0; i < diff->n; i++) {
+		const struct config_change *c = &diff->changes[i];
+		bool routed = !strncmp(c->key, "routing.", 8) || !strncmp(c->key, "route.", 6) ||
+			      is_channel_knob(c->key);
+
+		if (c->restart)
+			list_add(restart, sizeof(restart), c->key);
+		else if (applied_live(c->key) && (routing_ok || !routed))
+			list_add(live, sizeof(live), c->key);
+		else
+			list_add(later, sizeof(later), c->key);
+	}
+	if (board_changed)
+		list_add(restart, sizeof(restart), "board file");
+	if (diff->n_total > diff->n)
+		list_add(restart, sizeof(restart), "(more changes not listed)");
+	LOG_INF(&log_reload, NULL, "reload: reloaded: %s", live[0] ? live : "nothing");
+	if (later[0])
+		LOG_WRN(&log_reload, NULL, "reload: at the next restart (no live setter yet): %s",
+			later);
+	if (restart[0])
+		LOG_WRN(&log_reload, NULL, "reload: need a restart: %s", restart);
+	rc = 0;
+out:
+	free(n);
+	free(diff);
+	return rc;
+}

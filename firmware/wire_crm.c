@@ -1,0 +1,142 @@
+/* With app/crm: the api_backend over the store and the outbox (crm), the
+ * outbox observer that turns message changes into durable webhook
+ * deliveries, and the administrator bootstrap. The composition root hands
+ * crm its platform ops (wire_api.c): readiness, live channels, cancel on
+ * the loop thread, modem metrics. */
+#include "wire_api_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm/crm.h"
+#include "hal/log.h"
+#include "store/store.h"
+#include "webhooks/webhooks.h"
+
+LOG_MODULE(log_wcrm, "smsrelayd");
+
+int wire_crm_new(struct daemon *d, struct outbox_observer *obs, char *err, size_t err_len)
+{
+	struct crm_config cc = {
+	    .store = d->store,
+	    .clock = hal_loop_clock(&d->loop),
+	    .rng = &d->rng,
+	    .platform = &d->api->platform,
+	};
+	int rc = crm_new(&d->crm, &cc);
+
+	if (rc) {
+		snprintf(err, err_len, "crm: %s", strerror(-rc));
+		return rc;
+	}
+	*obs = crm_outbox_observer(d->crm);
+	return 0;
+}
+
+void wire_crm_set_outbox(struct daemon *d)
+{
+	if (d->crm)
+		crm_set_outbox(d->crm, d->outbox);
+}
+
+/* The webhook worker POSTs what the outbox observer queued (crm). */
+static int webhooks_start(struct daemon *d, const struct api_backend *be, char *err, size_t err_len)
+{
+	struct webhooks_config wc = {
+	    .loop = &d->loop,
+	    .backend = be,
+	    .timeout_ms = (long)d->set.cfg.webhooks.timeout_s * 1000,
+	};
+	struct webhooks *wh = NULL;
+	int rc = webhooks_new(&wh, &wc);
+
+	if (rc) {
+		snprintf(err, err_len, "webhooks: %s", strerror(-rc));
+		return rc;
+	}
+	d->webhooks = wh;
+	crm_set_webhook_notify(d->crm, webhooks_notify, wh);
+	return 0;
+}
+
+void wire_crm_stop_worker(struct daemon *d)
+{
+	if (d->crm)
+		crm_set_webhook_notify(d->crm, NULL, NULL);
+	/* POSTs in flight are aborted; their deliveries stay queued. */
+	webhooks_destroy(d->webhooks);
+	d->webhooks = NULL;
+}
+
+void wire_crm_free(struct daemon *d)
+{
+	wire_crm_stop_worker(d);
+	crm_free(d->crm);
+	d->crm = NULL;
+}
+
+int wire_backend_start(struct daemon *d, struct api_backend *be, char sid[CRED_SID_LEN], char *err,
+		       size_t err_len)
+{
+	struct crm_bootstrap boot;
+	int rc;
+
+	crm_backend(d->crm, be);
+	rc = webhooks_start(d, be, err, err_len);
+	if (rc)
+		return rc;
+	/* Makes the facade's AccountSid once; an administrator only when the
+	 * store has none (first start without --bootstrap-admin). */
+	rc = crm_bootstrap_admin(d->crm, "admin", false, &boot);
+	if (rc) {
+		snprintf(err, err_len, "store %s: bootstrap: %s", d->set.store_path, strerror(-rc));
+		return rc;
+	}
+	wire_cp(sid, CRED_SID_LEN, boot.account_sid);
+	if (boot.created) {
+		/* Shown once, like any new token; only its hash is stored. */
+		fprintf(stderr,
+			"smsrelayd: first start: administrator 'admin' created; API token "
+			"(shown once): %s\n",
+			boot.token);
+		LOG_WRN(&log_wcrm, NULL,
+			"first start: administrator 'admin' created; its token went to stderr "
+			"once (`smsrelayd --bootstrap-admin` makes a new one)");
+	}
+	memset(&boot, 0, sizeof(boot));
+	return 0;
+}
+
+int wire_bootstrap_admin(const struct daemon_setup *s, struct hal_rng *rng, char *err,
+			 size_t err_len)
+{
+	struct store_opts so = {
+	    .path = s->store_path,
+	    .busy_timeout_ms = (int)s->cfg.store.busy_timeout_ms,
+	};
+	struct store *st = NULL;
+	struct crm *c = NULL;
+	struct crm_bootstrap boot;
+	int rc = store_open(&st, &so);
+
+	if (rc) {
+		snprintf(err, err_len, "store %s: %s", s->store_path, strerror(-rc));
+		return rc;
+	}
+	struct crm_config cc = {.store = st, .clock = hal_clock_linux(), .rng = rng};
+	rc = crm_new(&c, &cc);
+	if (rc == 0)
+		rc = crm_bootstrap_admin(c, "admin", true, &boot);
+	if (rc == 0)
+		/* Shell assignments, so a script can eval them. */
+		printf("SMSRELAY_ADMIN_TOKEN=%s\nTWILIO_ACCOUNT_SID=%s\nTWILIO_AUTH_TOKEN=%s\n",
+		       boot.token, boot.account_sid, boot.token);
+	else
+		snprintf(err, err_len, "store %s: bootstrap: %s", s->store_path, strerror(-rc));
+	memset(&boot, 0, sizeof(boot));
+	crm_free(c);
+	store_close(st);
+	return rc;
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# smsrelayd on boards/sim against modemsim: reaches ready (ready line,
+# READY=1, watchdog kicks to systemd), sends a message through the API to
+# the simulated network, reloads on SIGHUP (and refuses a bad file without
+# changing anything), and on SIGTERM stops (STOPPING=1), closes the store
+# cleanly (no WAL left, integrity ok) and exits 0.
+. "$(dirname "$0")/lib.sh" "$@"
+
+make_board
+start_modemsim
+
+# A stand-in for systemd's notify socket: prints each datagram on a line.
+NOTIFY=
+need python3 curl sqlite3
+if true; then
+	NOTIFY=$T/notify.sock
+	python3 -u -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("listening", flush=True)
+while True:
+    print(s.recv(4096).decode().replace("\n", " "), flush=True)
+' "$NOTIFY" >"$T/notify.out" 2>"$T/notify.log" &
+	PIDS+=($!)
+	wait_line "$T/notify.out" '^listening' "$!" >/dev/null || fail "notify listener"
+fi
+
+"$SMSRELAYD" --check-config --config "$T/smsrelayd.conf" >/dev/null 2>&1 &&
+	fail "check-config passed without a config file"
+
+start_daemon NOTIFY_SOCKET="$NOTIFY" WATCHDOG_USEC=400000 WATCHDOG_PID=
+[ "$URL" = "http://127.0.0.1:$PORT" ] || fail "ready line: $URL"
+
+if [ -n "$NOTIFY" ]; then
+	wait_line "$T/notify.out" 'READY=1' "$DPID" >/dev/null || fail "no READY=1"
+	wait_line "$T/notify.out" 'WATCHDOG=1' "$DPID" >/dev/null || fail "no WATCHDOG=1 kick"
+fi
+grep -q "kicked every 200 ms" "$T/daemon.err" || fail "watchdog interval not from WATCHDOG_USEC"
+
+# A message through the API reaches the simulated network.
+if true; then
+	wait_line "$T/daemon.err" 'modem0\]: registering -> ready' "$DPID" >/dev/null ||
+		fail "modem0 never ready"
+	resp=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
+		-H 'Content-Type: application/json' \
+		-d '{"to":"+447700900123","body":"integration test"}' "$URL/api/v1/messages") ||
+		fail "POST /api/v1/messages"
+	[[ $resp == *'"id":'* ]] || fail "POST /api/v1/messages: $resp"
+	"$MODEMSIM" ctl "$T/modemsim.sock" "wait 20000 sent 1" >"$T/sent.out" ||
+		fail "message never reached the network"
+	"$MODEMSIM" ctl "$T/modemsim.sock" sent | grep -q "to=+447700900123 .*text=integration test" ||
+		fail "wrong message on the network"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+		-H 'Authorization: Bearer 00' "$URL/api/v1/messages/1")
+	[ "$code" = 401 ] || fail "a bad token got HTTP $code"
+fi
+
+# A second daemon on the same data directory is refused and says why.
+"$SMSRELAYD" --config "$T/smsrelayd.conf" >"$T/second.out" 2>"$T/second.err"
+rc=$?
+[ "$rc" = 1 ] || fail "second daemon: exit $rc, want 1"
+grep -q "another smsrelayd (pid $DPID) uses $T/data" "$T/second.err" ||
+	fail "second daemon: $(tail -n 2 "$T/second.err")"
+kill -0 "$DPID" 2>/dev/null || fail "the first daemon died"
+
+# SIGHUP: a live change is applied and named in the log.
+write_config "$PORT" 30
+kill -HUP "$DPID"
+wait_line "$T/daemon.err" 'reload: reloaded: .*modem\.modem0\.priority' "$DPID" >/dev/null ||
+	fail "SIGHUP: no reload line"
+
+# SIGHUP with a broken file: refused, the daemon keeps running.
+printf '[api]\nport = nope\n' >"$T/smsrelayd.conf"
+kill -HUP "$DPID"
+wait_line "$T/daemon.err" "reload: $T/smsrelayd.conf:2: .*keeping the running" "$DPID" \
+	>/dev/null || fail "SIGHUP with a bad file: no refusal line"
+kill -0 "$DPID" 2>/dev/null || fail "daemon died on a bad reload"
+if [ -n "$NOTIFY" ]; then
+	wait_line "$T/notify.out" 'RELOADING=1' "$DPID" >/dev/null || fail "no RELOADING=1"
+fi
+
+# SIGTERM: exit 0, store closed cleanly.
+kill -TERM "$DPID"
+wait "$DPID"
+rc=$?
+[ "$rc" = 0 ] || fail "SIGTERM: exit $rc, want 0"
+grep -q "stopped (exit 0)" "$T/daemon.err" || fail "no stop line"
+[ -n "$NOTIFY" ] && { grep -q 'STOPPING=1' "$T/notify.out" || fail "no STOPPING=1"; }
+[ -e "$T/data/smsrelay.db" ] || fail "no store file"
+[ ! -e "$T/data/smsrelay.db-wal" ] || fail "WAL left behind: store not closed cleanly"
+if true; then
+	[ "$(sqlite3 "$T/data/smsrelay.db" 'PRAGMA integrity_check')" = ok ] ||
+		fail "integrity_check"
+fi
+echo "PASS"
