@@ -513,6 +513,7 @@ int crm_new(struct crm **out, const struct crm_config *cfg)
 	crm_ops_msgs(&c->ops);
 	crm_ops_contacts(&c->ops);
 	crm_ops_hooks(&c->ops);
+	crm_hooks_attach(c);
 	LOG_INF(&log_crm, NULL, "backend ready");
 	*out = c;
 	return 0;
@@ -522,6 +523,7 @@ void crm_free(struct crm *c)
 {
 	if (!c)
 		return;
+	crm_hooks_detach(c);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }

@@ -99,6 +99,15 @@ int crm_bootstrap_admin(struct crm *c, const char *username, bool force,
 		memset(out->token, 0, sizeof(out->token));
 		return rc;
 	}
+	/* This token is also the facade account's auth token (what the CRM
+	 * gives its Twilio client): StatusCallback POSTs are signed with it,
+	 * so it is kept (like a webhook secret) in the settings; a forced
+	 * bootstrap replaces it. */
+	rc = store_setting_set(c->cfg.store, "twilio_auth_token", out->token);
+	if (rc) {
+		memset(out->token, 0, sizeof(out->token));
+		return rc;
+	}
 	out->token_id = tok.id;
 	out->created = true;
 	ev.at = crm_now(c);

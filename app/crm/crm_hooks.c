@@ -11,6 +11,10 @@
 
 LOG_MODULE(log_crm_hook, "crm");
 
+_Static_assert((int)STORE_EV_RECEIVED == (int)API_EV_MESSAGE_RECEIVED &&
+		       (int)STORE_EV_STATUS == (int)API_EV_MESSAGE_STATUS,
+	       "store event types are the API's");
+
 /* Text as a JSON string; null when it is not valid UTF-8 (jansson refuses
  * it, and a receiver could not read it either). */
 static json_t *str_or_null(const char *s, size_t len)
@@ -62,40 +66,86 @@ static char *event_payload(const char *event, const struct store_msg *m, int64_t
 	return txt;
 }
 
-static void queue_event(struct crm *c, uint64_t id, enum api_webhook_event_type type)
+/* Twilio's StatusCallback form (www.twilio.com/docs/messaging/guides/
+ * track-outbound-message-status: MessageSid, SmsSid, AccountSid, From, To,
+ * MessageStatus, SmsStatus, ApiVersion, and ErrorCode on failed and
+ * undelivered), with the URL and the account's auth token the worker signs
+ * with: {"url": ..., "auth_token": ..., "params": {...}}. */
+static char *twilio_payload(const struct crm *c, const struct store_event_src *ev)
 {
-	struct store_msg m;
-	size_t queued = 0;
-	char *txt;
-	int rc = store_msg_get(c->cfg.store, id, &m);
+	const struct store_msg *m = ev->msg;
+	const char *pre = c->cfg.twilio_sid_prefix ? c->cfg.twilio_sid_prefix
+						   : "0000000000000000";
+	const char *st = msg_status_str(m->status);
+	json_t *o = json_object(), *p = json_object();
+	char sid[64], code[16];
+	char *txt = NULL;
 
-	if (rc) {
-		LOG_ERR(&log_crm_hook, NULL, "msg %llu: event not queued: %d",
-			(unsigned long long)id, rc);
-		return;
+	/* The facade's sid (app/api/twilio.c api_twilio_sid): SM + prefix + id */
+	snprintf(sid, sizeof(sid), "SM%s%016llx", pre, (unsigned long long)m->id);
+	if (o && p) {
+		json_object_set_new(p, "MessageSid", json_string(sid));
+		json_object_set_new(p, "SmsSid", json_string(sid));
+		json_object_set_new(p, "AccountSid", json_string(ev->account_sid));
+		json_object_set_new(p, "From", str_or_null(m->from[0] ? m->from : m->sender,
+							   strlen(m->from[0] ? m->from : m->sender)));
+		json_object_set_new(p, "To", str_or_null(m->to, strlen(m->to)));
+		json_object_set_new(p, "MessageStatus", json_string(st));
+		json_object_set_new(p, "SmsStatus", json_string(st));
+		json_object_set_new(p, "ApiVersion", json_string("2010-04-01"));
+		if (m->status == MSG_FAILED || m->status == MSG_UNDELIVERED) {
+			snprintf(code, sizeof(code), "%d", m->last_error_code ? m->last_error_code
+									     : 30008);
+			json_object_set_new(p, "ErrorCode", json_string(code));
+		}
+		json_object_set_new(o, "url", json_string(m->status_callback));
+		json_object_set_new(o, "auth_token", json_string(ev->auth_token));
+		json_object_set_new(o, "params", p);
+		p = NULL;
+		txt = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	}
-	txt = event_payload(api_webhook_event_type_str(type), &m, crm_now(c));
-	rc = txt ? store_delivery_enqueue(c->cfg.store, (int)type, m.conversation_id, txt,
-					  strlen(txt), crm_now(c), &queued)
-		 : -ENOMEM;
-	if (rc)
-		LOG_ERR(&log_crm_hook, NULL, "msg %llu: %s not queued: %d", (unsigned long long)id,
-			api_webhook_event_type_str(type), rc);
-	free(txt);
-	store_msg_release(&m);
-	if (queued)
-		crm_notify(c);
+	json_decref(p);
+	json_decref(o);
+	return txt;
 }
 
+/* The store's payload builder: runs inside the transaction of the change
+ * (store_set_payload_builder), so it must not call the store. */
+static char *build_payload(void *arg, const struct store_event_src *ev, size_t *len)
+{
+	struct crm *c = arg;
+	char *txt;
+
+	if (ev->type == STORE_EV_TWILIO_STATUS)
+		txt = twilio_payload(c, ev);
+	else
+		txt = event_payload(store_event_type_str(ev->type), ev->msg, ev->now);
+	*len = txt ? strlen(txt) : 0;
+	return txt;
+}
+
+void crm_hooks_attach(struct crm *c)
+{
+	store_set_payload_builder(c->cfg.store, build_payload, c);
+}
+
+void crm_hooks_detach(struct crm *c)
+{
+	store_set_payload_builder(c->cfg.store, NULL, NULL);
+}
+
+/* The events are already queued (in the change's own transaction): the
+ * observer only wakes the worker. */
 static void on_status(void *arg, uint64_t id, enum msg_status from, enum msg_status to)
 {
+	(void)id;
 	(void)from;
 	switch (to) {
 	case MSG_SENT:
 	case MSG_DELIVERED:
 	case MSG_UNDELIVERED:
 	case MSG_FAILED:
-		queue_event(arg, id, API_EV_MESSAGE_STATUS);
+		crm_notify(arg);
 		break;
 	default:
 		break;
@@ -104,7 +154,8 @@ static void on_status(void *arg, uint64_t id, enum msg_status from, enum msg_sta
 
 static void on_inbound(void *arg, uint64_t id)
 {
-	queue_event(arg, id, API_EV_MESSAGE_RECEIVED);
+	(void)id;
+	crm_notify(arg);
 }
 
 struct outbox_observer crm_outbox_observer(struct crm *c)

@@ -298,8 +298,9 @@ static void latency_into(const struct outbox_metrics *m, struct api_metrics *out
 				    api_metrics_latency_bounds[k] * 1000)
 					break;
 		out->latency_buckets[k] += m->latency[i];
-		out->latency_count += m->latency[i];
 	}
+	out->latency_count = m->latency_count;
+	out->latency_sum_s = (double)m->latency_sum_ms / 1000.0;
 }
 
 static void platform_modems(struct crm *c, struct api_metrics *out)

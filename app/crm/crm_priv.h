@@ -31,6 +31,9 @@ void crm_ops_admin(struct api_backend_ops *ops);   /* crm_backend.c */
 void crm_ops_msgs(struct api_backend_ops *ops);    /* crm_msgs.c */
 void crm_ops_contacts(struct api_backend_ops *ops); /* crm_contacts.c */
 void crm_ops_hooks(struct api_backend_ops *ops);   /* crm_hooks.c */
+/* Register / remove the store's payload builder (crm_hooks.c). */
+void crm_hooks_attach(struct crm *c);
+void crm_hooks_detach(struct crm *c);
 
 /* store message -> API message (crm_msgs.c). */
 void crm_msg_to_api(const struct store_msg *s, struct api_msg *a);

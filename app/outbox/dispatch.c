@@ -48,6 +48,9 @@ void ob_latency_metric(struct outbox *ob, int64_t ms)
 		b++;
 	pthread_mutex_lock(&ob->m_mu);
 	ob->m.latency[b]++;
+	/* The histogram's _sum and _count (a clock step back counts 0). */
+	ob->m.latency_sum_ms += (uint64_t)(ms > 0 ? ms : 0);
+	ob->m.latency_count++;
 	pthread_mutex_unlock(&ob->m_mu);
 }
 

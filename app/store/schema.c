@@ -134,6 +134,28 @@ static const char *const store_migrations[] = {
 	"UPDATE messages SET conversation_id=(SELECT c.id FROM conversations c"
 	" WHERE c.business_unit='' AND c.number="
 	"  CASE messages.direction WHEN 0 THEN messages.to_addr ELSE messages.from_addr END);",
+
+	/* v4: idempotency keys are per user (two CRM users may pick the same
+	 * key; no user counts as user 0), and a delivery may belong to no
+	 * subscription (webhook_id NULL: a Twilio StatusCallback POST). SQLite
+	 * cannot drop NOT NULL in place: the queue table is rebuilt, rows and
+	 * ids kept. */
+	"DROP INDEX messages_idem;"
+	"CREATE UNIQUE INDEX messages_idem ON messages(COALESCE(user_id,0), idem_key)"
+	" WHERE idem_key IS NOT NULL;"
+	"CREATE TABLE webhook_deliveries_v4("
+	" id INTEGER PRIMARY KEY,"
+	" webhook_id INTEGER REFERENCES webhooks(id) ON DELETE CASCADE,"
+	" conversation_id INTEGER NOT NULL, event_type INTEGER NOT NULL,"
+	" payload BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL);"
+	"INSERT INTO webhook_deliveries_v4 SELECT id,webhook_id,conversation_id,event_type,"
+	" payload,attempts,created_at,next_attempt_at FROM webhook_deliveries;"
+	"DROP TABLE webhook_deliveries;"
+	"ALTER TABLE webhook_deliveries_v4 RENAME TO webhook_deliveries;"
+	"CREATE INDEX webhook_deliveries_order"
+	" ON webhook_deliveries(webhook_id, conversation_id, id);"
+	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at);",
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) == STORE_SCHEMA_VERSION,

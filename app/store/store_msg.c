@@ -62,6 +62,7 @@ static int idem_lookup(struct store *s, struct store_enqueue *it)
 	if (!st)
 		return -EIO;
 	store_bind_str(st, 1, it->m->idem_key);
+	sqlite3_bind_int64(st, 2, it->m->user_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const void *h = sqlite3_column_blob(st, 1);
@@ -262,6 +263,11 @@ int store_move_locked(struct store *s, uint64_t id, enum msg_status from, enum m
 	if (!rc)
 		LOG_DBG(&log_store_msg, s->path, "msg %llu: %s -> %s (%s)", (unsigned long long)id,
 			msg_status_str(from), msg_status_str(to), mv->event ? mv->event : "");
+	/* The event is queued in this transaction: committed with the move or
+	 * not at all (a crash between two commits would lose it). */
+	if (!rc && (to == MSG_SENT || to == MSG_DELIVERED || to == MSG_UNDELIVERED ||
+		    to == MSG_FAILED))
+		rc = store_event_queue_locked(s, id, STORE_EV_STATUS, from, now);
 	if (!rc && to == MSG_SENT)
 		rc = store_parts_settle(s, id, now, NULL, NULL);
 	return rc;
@@ -504,20 +510,14 @@ static void fill_msg(sqlite3_stmt *st, struct store_msg *m)
 	store_col_str(st, c++, m->status_callback, sizeof(m->status_callback));
 }
 
-int store_msg_get(struct store *s, uint64_t id, struct store_msg *out)
+int store_msg_get_locked(struct store *s, uint64_t id, struct store_msg *out)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = store_stmt(s, ST_MSG_GET);
 	int rc;
 
-	if (!s || !out)
-		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&s->mu);
-	st = store_stmt(s, ST_MSG_GET);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
+	if (!st)
 		return -EIO;
-	}
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -537,6 +537,17 @@ int store_msg_get(struct store *s, uint64_t id, struct store_msg *out)
 		rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
 	}
 	sqlite3_reset(st);
+	return rc;
+}
+
+int store_msg_get(struct store *s, uint64_t id, struct store_msg *out)
+{
+	int rc;
+
+	if (!s || !out)
+		return -EINVAL;
+	pthread_mutex_lock(&s->mu);
+	rc = store_msg_get_locked(s, id, out);
 	pthread_mutex_unlock(&s->mu);
 	return rc;
 }

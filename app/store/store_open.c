@@ -18,7 +18,8 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_IDEM_FIND] = "SELECT id, payload_hash, status FROM messages WHERE idem_key=?1",
+	[ST_IDEM_FIND] = "SELECT id, payload_hash, status FROM messages"
+		" WHERE COALESCE(user_id,0)=?2 AND idem_key=?1",
 	[ST_MSG_INSERT] =
 		"INSERT INTO messages(direction,status,to_addr,from_addr,body,encoding,"
 		"segments,channel_pref,crm_type,crm_id,contact_id,user_id,idem_key,"

@@ -268,7 +268,8 @@ static int insert_received(struct store *s, const struct store_inbound *in, cons
 	rc = store_conv_attach(s, *id, true, in->from, NULL, 0, NULL, NULL, now);
 	if (rc)
 		return rc;
-	return store_event_add(s, *id, -1, MSG_RECEIVED, "receive", 0, now);
+	rc = store_event_add(s, *id, -1, MSG_RECEIVED, "receive", 0, now);
+	return rc ? rc : store_event_queue_locked(s, *id, STORE_EV_RECEIVED, MSG_RECEIVED, now);
 }
 
 /* Joins the stored parts in seq order into one received message. */

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_crm.h"
 
 /* Every statement the store runs, prepared once and cached per connection. */
 enum store_stmt {
@@ -92,6 +93,9 @@ enum store_xstmt {
 	SX_DLV_FAILED,
 	SX_DLV_BACKLOG,
 	SX_DLV_DROPPED,
+	SX_DLV_SUBSCRIBED,
+	SX_DLV_INSERT_ONE,
+	SX_DLV_SETTING,
 	SX_COUNT
 };
 
@@ -102,6 +106,8 @@ struct store {
 	sqlite3_stmt *xstmt[SX_COUNT];
 	int version;
 	char path[512];
+	store_payload_fn payload_fn; /* guarded by mu */
+	void *payload_arg;
 };
 
 /* The cached statement, reset and with bindings cleared; NULL on error
@@ -153,5 +159,12 @@ int store_event_add(struct store *s, uint64_t id, int from, enum msg_status to,
  * undelivered when the parts say so (store_parts.c). */
 int store_parts_settle(struct store *s, uint64_t id, int64_t now, enum msg_status *status,
 		       bool *changed);
+
+/* Reads a message inside the caller's lock (store_msg.c). */
+int store_msg_get_locked(struct store *s, uint64_t id, struct store_msg *out);
+/* Queues the deliveries of one event in the caller's transaction
+ * (store_webhooks.c); 0 when no builder is set or nobody listens. */
+int store_event_queue_locked(struct store *s, uint64_t id, enum store_event_type type,
+			     enum msg_status from, int64_t now);
 
 #endif

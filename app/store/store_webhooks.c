@@ -24,7 +24,7 @@ static const char sql_dlv_due[] =
 	"SELECT d.id,d.webhook_id,d.conversation_id,d.event_type,d.payload,d.attempts,"
 	"d.created_at,d.next_attempt_at FROM webhook_deliveries d"
 	" WHERE d.next_attempt_at<=?1 AND d.id=(SELECT MIN(e.id) FROM webhook_deliveries e"
-	"  WHERE e.webhook_id=d.webhook_id AND e.conversation_id=d.conversation_id)"
+	"  WHERE e.webhook_id IS d.webhook_id AND e.conversation_id=d.conversation_id)"
 	" ORDER BY d.id LIMIT ?2";
 static const char sql_dlv_done[] = "DELETE FROM webhook_deliveries WHERE id=?1";
 static const char sql_dlv_failed[] =
@@ -34,6 +34,14 @@ static const char sql_dlv_backlog[] =
 static const char sql_dlv_dropped[] =
 	"INSERT INTO settings(key,value) VALUES('webhook_dropped','1') ON CONFLICT(key)"
 	" DO UPDATE SET value=CAST(CAST(value AS INTEGER)+1 AS TEXT)";
+
+/* v4: an event's deliveries are queued in the change's own transaction. */
+static const char sql_dlv_subscribed[] =
+	"SELECT COUNT(*) FROM webhooks WHERE enabled<>0 AND (events>>?1)&1";
+static const char sql_dlv_insert_one[] =
+	"INSERT INTO webhook_deliveries(webhook_id,conversation_id,event_type,payload,"
+	"created_at,next_attempt_at) VALUES(NULL,?1,?2,?3,?4,?4)";
+static const char sql_dlv_setting[] = "SELECT value FROM settings WHERE key=?1";
 
 static void fill_hook(sqlite3_stmt *st, struct store_webhook *w)
 {
@@ -312,4 +320,127 @@ int store_delivery_backlog(struct store *s, uint64_t *n, int64_t *next_due)
 		sqlite3_reset(st);
 	pthread_mutex_unlock(&s->mu);
 	return rc == SQLITE_ROW ? 0 : store_err(rc);
+}
+
+/* ---- events queued inside the change's transaction ---- */
+
+const char *store_event_type_str(enum store_event_type t)
+{
+	switch (t) {
+	case STORE_EV_RECEIVED:
+		return "message.received";
+	case STORE_EV_STATUS:
+		return "message.status";
+	case STORE_EV_TWILIO_STATUS:
+		return "twilio.status_callback";
+	}
+	return "?";
+}
+
+void store_set_payload_builder(struct store *s, store_payload_fn fn, void *arg)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->payload_fn = fn;
+	s->payload_arg = arg;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static int subscribers_locked(struct store *s, enum store_event_type type, int64_t *n)
+{
+	sqlite3_stmt *st = store_xstmt(s, SX_DLV_SUBSCRIBED, sql_dlv_subscribed);
+	int rc;
+
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int(st, 1, (int)type);
+	rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_err(rc);
+}
+
+static int setting_locked(struct store *s, const char *key, char *out, size_t len)
+{
+	sqlite3_stmt *st = store_xstmt(s, SX_DLV_SETTING, sql_dlv_setting);
+	int rc;
+
+	out[0] = '\0';
+	if (!st)
+		return -EIO;
+	store_bind_str(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_col_str(st, 0, out, len);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_err(rc);
+}
+
+/* Builds the payload and inserts it: one row per subscribed webhook, or
+ * (Twilio) one row of its own. */
+static int queue_one(struct store *s, struct store_event_src *ev)
+{
+	size_t len = 0;
+	char *p = s->payload_fn(s->payload_arg, ev, &len);
+	bool twilio = ev->type == STORE_EV_TWILIO_STATUS;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	if (len > STORE_BODY_MAX) {
+		free(p);
+		return -E2BIG;
+	}
+	st = twilio ? store_xstmt(s, SX_DLV_INSERT_ONE, sql_dlv_insert_one)
+		    : store_xstmt(s, SX_DLV_ENQUEUE, sql_dlv_enqueue);
+	if (!st) {
+		free(p);
+		return -EIO;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->msg->conversation_id);
+	sqlite3_bind_int(st, 2, (int)ev->type);
+	sqlite3_bind_blob(st, 3, p, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ev->now);
+	rc = store_step_done(st);
+	free(p);
+	return rc;
+}
+
+int store_event_queue_locked(struct store *s, uint64_t id, enum store_event_type type,
+			     enum msg_status from, int64_t now)
+{
+	char sid[64], token[128];
+	struct store_msg m;
+	struct store_event_src ev = { .type = type, .msg = &m, .from = from, .now = now,
+				      .account_sid = "", .auth_token = "" };
+	int64_t subs = 0;
+	int rc;
+
+	if (!s->payload_fn)
+		return 0;
+	rc = subscribers_locked(s, type, &subs);
+	if (rc)
+		return rc;
+	rc = store_msg_get_locked(s, id, &m);
+	if (rc) {
+		store_msg_release(&m);
+		return rc;
+	}
+	if (subs > 0)
+		rc = queue_one(s, &ev);
+	if (!rc && type == STORE_EV_STATUS && m.dir == STORE_DIR_OUT && m.status_callback[0]) {
+		rc = setting_locked(s, "twilio_account_sid", sid, sizeof(sid));
+		if (!rc)
+			rc = setting_locked(s, "twilio_auth_token", token, sizeof(token));
+		ev.type = STORE_EV_TWILIO_STATUS;
+		ev.account_sid = sid;
+		ev.auth_token = token;
+		if (!rc)
+			rc = queue_one(s, &ev);
+		memset(token, 0, sizeof(token));
+	}
+	store_msg_release(&m);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include "api/api_webhook.h"
 #include "hal/log.h"
 #include "webhooks/webhooks.h"
+#include "webhooks_priv.h"
 
 LOG_MODULE(log_hooks, "webhooks");
 
@@ -15,6 +16,7 @@ struct wh_flight {
 	struct webhooks *w;
 	CURL *easy;
 	struct curl_slist *hdrs;
+	char *body;                     /* Twilio form body */
 	struct api_webhook_delivery d;
 	struct wh_flight *next;
 };
@@ -57,6 +59,7 @@ static void flight_free(struct webhooks *w, struct wh_flight *f)
 		}
 	}
 	curl_slist_free_all(f->hdrs);
+	free(f->body);
 	if (f->easy)
 		curl_easy_cleanup(f->easy);
 	ops(w)->webhook_release(bctx(w), &f->d);
@@ -171,11 +174,25 @@ static int start(struct webhooks *w, struct api_webhook_delivery *d, int64_t now
 	}
 	f->w = w;
 	f->d = *d;
-	rc = ops(w)->webhook_get(bctx(w), d->webhook_id, &h);
-	if (!rc && !h.enabled)
-		rc = -ECANCELED;
-	if (!rc)
-		rc = build_request(w, f, &h, now);
+	if (d->webhook_id == 0) {
+		/* A Twilio StatusCallback (no subscription behind it) */
+		f->easy = curl_easy_init();
+		rc = f->easy ? wh_twilio_request(f->easy, d->payload, d->payload_len, &f->hdrs,
+						 &f->body)
+			     : -ENOMEM;
+		if (!rc) {
+			curl_easy_setopt(f->easy, CURLOPT_TIMEOUT_MS, w->cfg.timeout_ms);
+			curl_easy_setopt(f->easy, CURLOPT_NOSIGNAL, 1L);
+			curl_easy_setopt(f->easy, CURLOPT_FOLLOWLOCATION, 0L);
+			curl_easy_setopt(f->easy, CURLOPT_WRITEFUNCTION, discard);
+		}
+	} else {
+		rc = ops(w)->webhook_get(bctx(w), d->webhook_id, &h);
+		if (!rc && !h.enabled)
+			rc = -ECANCELED;
+		if (!rc)
+			rc = build_request(w, f, &h, now);
+	}
 	if (!rc)
 		rc = curl_loop_add(w->cfg.curl, f->easy, on_done, f);
 	f->next = w->flights;

@@ -483,6 +483,7 @@ static void test_webhook_events(void **state)
 	id = send(f, 1, "north", "+4917655555555", "hi");
 	assert_true(hal_loop_sim_run_until_idle(&f->loop) >= 0);
 	assert_int_equal(f->modem.n, 1);
+	hal_vclock_advance(&f->clock, 1500); /* the send takes 1.5 s */
 	fake_channel_accept(&f->modem, id, 1);
 	fake_channel_report(&f->modem, id, 0, CHANNEL_DELIVERED);
 	assert_int_equal(f->modem.ev.inbound(f->modem.ev.arg, &in), 0);
@@ -519,6 +520,9 @@ static void test_webhook_events(void **state)
 	assert_int_equal(OPS(f)->metrics(CTX(f), mx), 0);
 	assert_int_equal(mx->webhook_backlog, 2);
 	assert_true(mx->n_rows >= 2);
+	/* The latency histogram's _sum and _count are real. */
+	assert_int_equal(mx->latency_count, 1);
+	assert_true(mx->latency_sum_s > 1.49 && mx->latency_sum_s < 1.51);
 	free(mx);
 	/* Deleting the webhook drops its queue. */
 	assert_int_equal(OPS(f)->webhook_delete(CTX(f), wo.id), 0);

@@ -25,6 +25,7 @@
 #include "hal/log.h"
 #include "hal/sim.h"
 #include "outbox/outbox.h"
+#include "store/store_crm.h"
 
 #define T0 1700000000000LL
 
@@ -37,7 +38,19 @@ struct run {
 	struct fake_channel ch;
 	uint64_t accepted[2];
 	unsigned parts[2];
+	bool inbound_stored;     /* the channel was told it may delete its copy */
 };
+
+/* "type:id:status": enough to match a delivery to its history event. */
+static char *payload(void *arg, const struct store_event_src *ev, size_t *len)
+{
+	char buf[64];
+
+	(void)arg;
+	*len = (size_t)snprintf(buf, sizeof(buf), "%d:%llu:%s", (int)ev->type,
+				(unsigned long long)ev->msg->id, msg_status_str(ev->msg->status));
+	return strdup(buf);
+}
 
 static void rm_tree(const char *dir)
 {
@@ -64,6 +77,7 @@ static void boot(struct run *r)
 	assert_int_equal(hal_vclock_new(&r->clock, T0), 0);
 	assert_int_equal(hal_loop_sim_new(&r->loop, &r->clock), 0);
 	assert_int_equal(store_open(&r->store, &so), 0);
+	store_set_payload_builder(r->store, payload, NULL);
 	c.store = r->store;
 	assert_int_equal(outbox_new(&r->ob, &c), 0);
 	fake_channel_init(&r->ch, "modem0", CHANNEL_MODEM);
@@ -91,13 +105,21 @@ static void cycle(struct run *r)
 
 	for (int i = 0; i < 2; i++) {
 		struct outbox_msg m = { .to = "+4917612345678", .body = text[i],
-					.body_len = strlen(text[i]) };
+					.body_len = strlen(text[i]),
+					.status_callback = i ? NULL : "http://127.0.0.1:9/cb" };
 		struct outbox_result res;
 
 		r->parts[i] = i + 1;
 		r->accepted[i] = outbox_enqueue(r->ob, &m, &res) == 0 ? res.id : 0;
 	}
 	hal_loop_sim_run_until_idle(&r->loop);
+	{
+		struct channel_inbound in = { .from = "+4917612345678", .text = "reply",
+					      .text_len = 5, .encoding = "gsm7",
+					      .concat_total = 1 };
+
+		r->inbound_stored = r->ch.ev.inbound(r->ch.ev.arg, &in) == 0;
+	}
 	for (unsigned k = 0; k < r->ch.n; k++)
 		fake_channel_accept(&r->ch, r->ch.ids[k], r->ch.ids[k] == r->accepted[1] ? 2 : 1);
 	for (unsigned k = 0; k < r->ch.n; k++)
@@ -129,13 +151,85 @@ static void check_history(struct store *s, const struct store_msg *m)
 	assert_int_equal(ev[n - 1].to, m->status);
 }
 
+#define DLV_MAX 32
+
+/* Drains the delivery queue (heads of each conversation, again and again). */
+static size_t drain(struct store *s, char out[DLV_MAX][64])
+{
+	struct store_delivery d[8];
+	size_t n = 0;
+	int k;
+
+	while ((k = store_delivery_due(s, INT64_MAX, d, 8)) > 0) {
+		for (int i = 0; i < k; i++) {
+			assert_true(n < DLV_MAX);
+			snprintf(out[n++], 64, "%s", d[i].payload);
+			assert_int_equal(store_delivery_done(s, d[i].id), 0);
+			store_delivery_release(&d[i]);
+		}
+	}
+	assert_int_equal(k, 0);
+	return n;
+}
+
+static bool has(char dl[DLV_MAX][64], size_t n, const char *want)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(dl[i], want) == 0)
+			return true;
+	return false;
+}
+
+/* Every committed status event and every stored inbound message has its
+ * delivery (and the Twilio StatusCallback row when the message has one);
+ * every delivery is of a committed event. */
+static void check_events(struct run *r)
+{
+	char dl[DLV_MAX][64], want[64];
+	size_t n = drain(r->store, dl), matched = 0;
+	unsigned received = 0;
+
+	for (uint64_t id = 1; id <= 3; id++) {
+		struct store_event ev[32];
+		struct store_msg m;
+		int ne;
+
+		if (store_msg_get(r->store, id, &m) != 0)
+			continue;
+		ne = store_events_get(r->store, id, ev, 32);
+		for (int i = 0; i < ne; i++) {
+			enum msg_status to = ev[i].to;
+			int type = to == MSG_RECEIVED ? STORE_EV_RECEIVED : STORE_EV_STATUS;
+
+			if (to != MSG_RECEIVED && to != MSG_SENT && to != MSG_DELIVERED &&
+			    to != MSG_UNDELIVERED && to != MSG_FAILED)
+				continue;
+			snprintf(want, sizeof(want), "%d:%llu:%s", type, (unsigned long long)id,
+				 msg_status_str(to));
+			assert_true(has(dl, n, want));
+			matched++;
+			if (m.status_callback[0]) {
+				snprintf(want, sizeof(want), "%d:%llu:%s", STORE_EV_TWILIO_STATUS,
+					 (unsigned long long)id, msg_status_str(to));
+				assert_true(has(dl, n, want));
+				matched++;
+			}
+		}
+		received += m.dir == STORE_DIR_IN;
+		store_msg_release(&m);
+	}
+	assert_int_equal(matched, n); /* nothing queued for an event not committed */
+	if (r->inbound_stored)
+		assert_int_equal(received, 1);
+}
+
 static void check_after_reboot(struct run *r, const struct fake_channel *before)
 {
 	uint64_t n;
 
 	assert_int_equal(store_count_status(r->store, MSG_SENDING, &n), 0);
 	assert_int_equal(n, 0); /* the crash rule resolved every one */
-	for (uint64_t id = 1; id <= 2; id++) {
+	for (uint64_t id = 1; id <= 3; id++) {
 		struct store_msg m;
 		struct store_part p[4];
 		bool accepted = r->accepted[0] == id || r->accepted[1] == id;
@@ -146,6 +240,11 @@ static void check_after_reboot(struct run *r, const struct fake_channel *before)
 			continue;
 		}
 		assert_int_equal(rc, 0);
+		if (m.dir == STORE_DIR_IN) { /* the reply (an id may be free) */
+			assert_int_equal(m.status, MSG_RECEIVED);
+			store_msg_release(&m);
+			continue;
+		}
 		check_history(r->store, &m);
 		/* Never handed to the channel: still to be sent. It may carry
 		 * possible_dup when a commit reported an fsync error yet reached
@@ -180,6 +279,12 @@ static unsigned one_run(enum faulty_mode mode, unsigned nth, bool *fired)
 	snprintf(r.db, sizeof(r.db), "%s/sms.db", r.dir);
 	faulty_vfs_arm(FAULTY_OFF, 0);
 	boot(&r);
+	{
+		struct store_webhook h = { .url = "http://127.0.0.1:9/h", .events = 3,
+					   .secret = "s", .enabled = true }, ho;
+
+		assert_int_equal(store_webhook_create(r.store, &h, T0, &ho), 0);
+	}
 	faulty_vfs_arm(mode, nth);
 	cycle(&r);
 	ops = faulty_vfs_ops();
@@ -189,6 +294,7 @@ static unsigned one_run(enum faulty_mode mode, unsigned nth, bool *fired)
 	faulty_vfs_arm(FAULTY_OFF, 0);
 	boot(&r); /* runs the crash rule */
 	check_after_reboot(&r, &before);
+	check_events(&r);
 	/* After the reboot everything accepted still goes out. */
 	hal_loop_sim_run_until_idle(&r.loop);
 	for (int i = 0; i < 2; i++) {

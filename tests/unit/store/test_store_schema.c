@@ -95,6 +95,45 @@ static const char *const v1_rows =
 	"INSERT INTO message_parts(msg_id,idx,channel,ref,status) VALUES(8,0,'modem0','12','sent');"
 	"INSERT INTO message_events(msg_id,at,from_status,to_status) VALUES(7,1000,NULL,'accepted');";
 
+/* v4: keys are per user; a v3 delivery survives the queue's rebuild and
+ * a delivery without a subscription (Twilio StatusCallback) fits. */
+static void check_v4(struct store *s, int v)
+{
+	static const uint8_t zero[STORE_HASH_LEN], other[STORE_HASH_LEN] = { 1 };
+	struct store_msg_new m = { .to = "+4917612345678", .body = "k", .body_len = 1,
+				   .segments = 1, .idem_key = "k1", .payload_hash = zero,
+				   .user_id = 6 };
+	struct store_enqueue it[3] = { { .m = &m } };
+	struct store_delivery d[4];
+	int n;
+
+	assert_int_equal(store_enqueue_batch(s, it, 1, 2000), 0);
+	assert_int_equal(it[0].rc, 0);
+	assert_false(it[0].replay); /* user 6's k1 is not user 5's */
+	if (v >= 2) {
+		struct store_msg_new m5 = m, m5b = m;
+
+		m5.user_id = 5;
+		m5b.user_id = 5;
+		m5b.payload_hash = other;
+		it[1].m = &m5;
+		it[2].m = &m5b;
+		assert_int_equal(store_enqueue_batch(s, it + 1, 2, 2000), 0);
+		assert_int_equal(it[1].rc, 0);
+		assert_true(it[1].replay);
+		assert_int_equal(it[1].id, 9);
+		assert_int_equal(it[2].rc, -EEXIST);
+		assert_int_equal(it[2].id, 9);
+	}
+	if (v >= 3) {
+		n = store_delivery_due(s, 10, d, 4);
+		assert_int_equal(n, 1);
+		assert_int_equal(d[0].webhook_id, 1);
+		assert_string_equal(d[0].payload, "{\"old\":1}");
+		store_delivery_release(&d[0]);
+	}
+}
+
 static void test_migrate_from_every_version(void **state)
 {
 	struct tmp *t = *state;
@@ -114,8 +153,24 @@ static void test_migrate_from_every_version(void **state)
 		assert_int_equal(store_create_at_version(t->db, v), 0);
 		raw_exec(t->db, v1_rows);
 		/* A v2 build writes next_attempt_at itself for a scheduled message. */
-		if (v >= 2)
+		if (v >= 2) {
 			raw_exec(t->db, "UPDATE messages SET next_attempt_at=5000 WHERE id=7");
+			/* v2/v3: a key of user 5 (unique across users then). */
+			raw_exec(t->db, "INSERT INTO messages(id,direction,status,to_addr,body,"
+					"segments,created_at,updated_at,idem_key,payload_hash,"
+					"user_id,next_attempt_at) VALUES(9,0,'queued','+4917612345678',"
+					"'k',1,1000,1000,'k1',zeroblob(32),5,9000)");
+		}
+		/* A v3 build attaches conversations and queues deliveries. */
+		if (v >= 3)
+			raw_exec(t->db, "INSERT INTO conversations(id,number,business_unit,"
+					"created_at,last_message_at) VALUES(1,'+4917612345678',"
+					"'',1000,1000);UPDATE messages SET conversation_id=1;"
+					"INSERT INTO webhooks(id,url,events,secret,enabled,created_at)"
+					" VALUES(1,'http://127.0.0.1:1/h',3,'s',1,1);"
+					"INSERT INTO webhook_deliveries(webhook_id,conversation_id,"
+					"event_type,payload,created_at,next_attempt_at)"
+					" VALUES(1,1,1,'{\"old\":1}',1,1)");
 		assert_int_equal(store_open(&s, &o), 0);
 		assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
 		/* Old rows survive byte for byte and gain the new columns. */
@@ -146,7 +201,8 @@ static void test_migrate_from_every_version(void **state)
 		strcpy(u.username, "admin");
 		assert_int_equal(store_user_create(s, &u, 1, &uo), 0);
 		assert_int_equal(store_delivery_enqueue(s, 0, conv.id, "{}", 2, 1, &nd), 0);
-		assert_int_equal(nd, 0); /* no webhook yet */
+		assert_int_equal(nd, v >= 3 ? 1 : 0); /* the v3 webhook only */
+		check_v4(s, v);
 		store_close(s);
 		/* Reopening an up-to-date file changes nothing. */
 		assert_int_equal(store_open(&s, &o), 0);

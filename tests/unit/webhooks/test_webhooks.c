@@ -21,6 +21,9 @@
 #include <time.h>
 
 #include "api/api_webhook.h"
+#include "cloud/cloud.h"
+#include "cloud/twilio.h"
+#include "store/store_crm.h"
 #include "crm/crm.h"
 #include "hal/sim.h"
 #include "webhooks/webhooks.h"
@@ -38,7 +41,9 @@ struct rx {
 	enum rx_mode mode;
 	bool release;
 	unsigned n, bad_sig;
-	char seen[MAX_SEEN][64];
+	char seen[MAX_SEEN][128];
+	uint16_t port;
+	char twilio_token[128];  /* the account's auth token, to verify with */
 };
 
 struct conn {
@@ -56,6 +61,11 @@ struct fx {
 	struct webhooks *wh;
 	struct rx rx;
 };
+
+static const char *opt(const char *v)
+{
+	return v ? v : "-";
+}
 
 static enum MHD_Result rx_handler(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *data,
@@ -81,14 +91,41 @@ static enum MHD_Result rx_handler(void *cls, struct MHD_Connection *c, const cha
 		*size = 0;
 		return MHD_YES;
 	}
-	sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, API_WEBHOOK_SIG_HEADER);
-	j = json_loadb(cn->buf, cn->len, 0, NULL);
-	pthread_mutex_lock(&rx->mu);
-	if (!sig || api_webhook_verify(SECRET, cn->buf, cn->len, sig, time(NULL)) != 0)
-		rx->bad_sig++;
-	if (rx->n < MAX_SEEN)
-		snprintf(rx->seen[rx->n], sizeof(rx->seen[0]), "%s",
-			 j ? json_string_value(json_object_get(j, "seq")) : "?");
+	if (strcmp(url, "/twilio") == 0) {
+		/* Twilio's StatusCallback: a form, X-Twilio-Signature */
+		struct cloud_form form;
+		char full[128];
+		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+		bool ok = cloud_form_parse(cn->buf, cn->len, &form) == 0;
+
+		snprintf(full, sizeof(full), "http://127.0.0.1:%u/twilio", rx->port);
+		sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Twilio-Signature");
+		pthread_mutex_lock(&rx->mu);
+		if (!ok || !sig || !ct || strcmp(ct, "application/x-www-form-urlencoded") != 0 ||
+		    !twilio_signature_valid(rx->twilio_token, full, &form, sig))
+			rx->bad_sig++;
+		if (ok && rx->n < MAX_SEEN) {
+			const char *ec = cloud_form_get(&form, "ErrorCode");
+
+			snprintf(rx->seen[rx->n], sizeof(rx->seen[0]), "%s %s %s %s %s",
+				 opt(cloud_form_get(&form, "MessageStatus")),
+				 opt(cloud_form_get(&form, "SmsStatus")),
+				 opt(cloud_form_get(&form, "MessageSid")),
+				 opt(cloud_form_get(&form, "AccountSid")), ec ? ec : "-");
+		}
+		if (ok)
+			cloud_form_free(&form);
+		j = NULL;
+	} else {
+		sig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, API_WEBHOOK_SIG_HEADER);
+		j = json_loadb(cn->buf, cn->len, 0, NULL);
+		pthread_mutex_lock(&rx->mu);
+		if (!sig || api_webhook_verify(SECRET, cn->buf, cn->len, sig, time(NULL)) != 0)
+			rx->bad_sig++;
+		if (rx->n < MAX_SEEN)
+			snprintf(rx->seen[rx->n], sizeof(rx->seen[0]), "%s",
+				 j ? json_string_value(json_object_get(j, "seq")) : "?");
+	}
 	rx->n++;
 	pthread_cond_broadcast(&rx->cv);
 	if (rx->mode == RX_STALL)
@@ -172,6 +209,7 @@ static int setup(void **state)
 	assert_int_equal(crm_new(&f->crm, &cc), 0);
 	crm_backend(f->crm, &f->be);
 	port = rx_start(&f->rx);
+	f->rx.port = port;
 	snprintf(w.url, sizeof(w.url), "http://127.0.0.1:%u/hook", port);
 	memcpy(w.secret, SECRET, 64);
 	assert_int_equal(f->be.ops->webhook_create(f->be.ctx, &w, &wo), 0);
@@ -291,6 +329,55 @@ static void test_retry_backoff_and_recover(void **state)
 	assert_int_equal(f->rx.bad_sig, 0);
 }
 
+/* A message made through the Twilio facade with a StatusCallback: each
+ * status change POSTs Twilio's form, signed with the account's auth token
+ * (the bootstrap token), queued with the change, retried with backoff. */
+static void test_twilio_status_callback(void **state)
+{
+	static const uint8_t hash[STORE_HASH_LEN];
+	struct fx *f = *state;
+	struct crm_bootstrap boot;
+	struct store_msg_new m = { .to = "+4917612345678", .body = "hi", .body_len = 2,
+				   .segments = 1, .source = 1, .payload_hash = hash };
+	struct store_enqueue it[2] = { { .m = &m }, { .m = &m } };
+	struct store_move fail = { .event = "fail", .err_code = 30003, .err_text = "unreachable" };
+	char cb[96], want[160];
+	int64_t now = hal_clock_wall_ms(&f->vclock);
+
+	/* only the StatusCallback here: no subscription */
+	assert_int_equal(f->be.ops->webhook_delete(f->be.ctx, 1), 0);
+	assert_int_equal(crm_bootstrap_admin(f->crm, "admin", false, &boot), 0);
+	snprintf(f->rx.twilio_token, sizeof(f->rx.twilio_token), "%s", boot.token);
+	snprintf(cb, sizeof(cb), "http://127.0.0.1:%u/twilio", f->rx.port);
+	m.status_callback = cb;
+	assert_int_equal(store_enqueue_batch(f->store, it, 2, now), 0);
+	assert_int_equal(store_msg_move(f->store, it[0].id, MSG_QUEUED, MSG_SENDING, NULL, now), 0);
+	assert_int_equal(store_msg_move(f->store, it[1].id, MSG_QUEUED, MSG_SENDING, NULL, now), 0);
+	/* queued/sending: no callback; the receiver is down at first */
+	assert_int_equal(backlog(f), 0);
+	rx_set(f, RX_FAIL, false);
+	assert_int_equal(store_msg_move(f->store, it[0].id, MSG_SENDING, MSG_SENT, NULL, now), 0);
+	assert_int_equal(store_msg_move(f->store, it[1].id, MSG_SENDING, MSG_FAILED, &fail, now),
+			 0);
+	assert_int_equal(backlog(f), 2);
+	start_worker(f, 5000);
+	/* one conversation: the second waits behind the first */
+	WAIT_FOR(f, metrics(f).failed_attempts == 1);
+	rx_set(f, RX_OK, false);
+	hal_vclock_advance(&f->vclock, 10000);
+	WAIT_FOR(f, metrics(f).delivered == 2);
+	assert_int_equal(rx_count(f), 3);
+	assert_int_equal(f->rx.bad_sig, 0);
+	snprintf(want, sizeof(want), "sent sent SM0000000000000000%016llx %s -",
+		 (unsigned long long)it[0].id, boot.account_sid);
+	assert_string_equal(f->rx.seen[0], want);
+	assert_string_equal(f->rx.seen[1], want); /* the retry */
+	snprintf(want, sizeof(want), "failed failed SM0000000000000000%016llx %s 30003",
+		 (unsigned long long)it[1].id, boot.account_sid);
+	assert_string_equal(f->rx.seen[2], want);
+	assert_int_equal(backlog(f), 0);
+}
+
 static void test_stall_times_out_then_delivers(void **state)
 {
 	struct fx *f = *state;
@@ -340,6 +427,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stall_times_out_then_delivers, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dropped_only_after_24h, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_twilio_status_callback, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,9 +49,16 @@ struct crm_config {
 	 * channel_assign is crm's own (the user's channel), checked against
 	 * platform channel_get when present. */
 	const struct api_backend *platform;
+	/* The Twilio facade's sid prefix (api_config.twilio_sid_prefix, 16 hex)
+	 * so a StatusCallback names the MessageSid the facade returned;
+	 * NULL: "0000000000000000", the facade's default. */
+	const char *twilio_sid_prefix;
 };
 
-/* Returns 0, -EINVAL (missing store/clock/rng) or -ENOMEM. */
+/* Registers the store's payload builder (store_set_payload_builder), so
+ * webhook events and Twilio StatusCallbacks are queued in the same
+ * transaction as the change; crm_free removes it.
+ * Returns 0, -EINVAL (missing store/clock/rng) or -ENOMEM. */
 int crm_new(struct crm **out, const struct crm_config *cfg);
 /* NULL is fine. Stop the API server and the webhook worker first. */
 void crm_free(struct crm *c);
@@ -64,9 +71,9 @@ void crm_set_webhook_notify(struct crm *c, void (*fn)(void *arg), void *arg);
 /* Fill the api_backend (ops table + ctx) the API server and the webhook
  * worker use. Valid until crm_free. */
 void crm_backend(struct crm *c, struct api_backend *out);
-/* The observer to put in outbox_config.observer: message.status (sent,
- * delivered, undelivered, failed) and message.received events become
- * durable webhook deliveries. */
+/* The observer to put in outbox_config.observer: the events are already
+ * queued with the change; it wakes the webhook worker (crm_set_webhook_
+ * notify) on sent, delivered, undelivered, failed and received. */
 struct outbox_observer crm_outbox_observer(struct crm *c);
 
 /* Automated sends: the contact's number to text. want_type ("" or NULL:

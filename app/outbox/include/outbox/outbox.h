@@ -53,8 +53,9 @@ size_t outbox_route_first_healthy(const char *pref, struct channel *const *chans
  *            sent and then as the final status.
  *   inbound: a complete inbound message was stored (id of the received
  *            message; parts of an incomplete one are not announced).
- * A crash between the store's commit and the callback loses the
- * notification (not the message): see docs/webhooks.md. */
+ * A crash between the store's commit and the callback loses only the
+ * callback: webhook events are queued by the store in the change's own
+ * transaction (docs/webhooks.md). */
 struct outbox_observer {
 	void (*status)(void *arg, uint64_t id, enum msg_status from, enum msg_status to);
 	void (*inbound)(void *arg, uint64_t id);
@@ -164,6 +165,8 @@ struct outbox_metrics {
 	/* Send latency (enqueue -> sent), bucket i counts <= bounds[i] ms; the
 	 * last bucket counts everything slower. */
 	uint64_t latency[OUTBOX_LAT_BUCKETS];
+	uint64_t latency_sum_ms;        /* sum of every observed latency */
+	uint64_t latency_count;         /* observations (= sum of latency[]) */
 };
 extern const int64_t outbox_latency_bounds_ms[OUTBOX_LAT_BUCKETS - 1];
 void outbox_metrics_get(struct outbox *ob, struct outbox_metrics *out);

@@ -27,7 +27,7 @@
 #include "drivers/msg_status.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 #define STORE_ADDR_MAX 32     /* E.164 or alphanumeric sender, NUL included */
 #define STORE_NAME_MAX 64     /* channel names, preferences, BUs, CRM types */
@@ -79,7 +79,7 @@ struct store_msg_new {
 	const char *channel_pref; /* "auto", "modem", "modem0", "twilio", ... */
 	const char *crm_type, *crm_id;
 	int64_t contact_id, user_id; /* 0: none */
-	const char *idem_key;
+	const char *idem_key;        /* v4: unique per user_id (0: no user) */
 	const uint8_t *payload_hash; /* STORE_HASH_LEN bytes; required with a key */
 	int64_t send_at;          /* > now: scheduled */
 	int64_t expires_at;       /* 0: never */

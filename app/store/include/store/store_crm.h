@@ -202,7 +202,7 @@ int store_webhook_list(struct store *s, uint64_t after, struct store_webhook *ou
 		       size_t *n, bool *more);
 
 struct store_delivery {
-	uint64_t id, webhook_id, conversation_id;
+	uint64_t id, webhook_id, conversation_id; /* webhook_id 0: Twilio StatusCallback */
 	int event_type;
 	char *payload;                 /* malloc'd, NUL-terminated: store_delivery_release */
 	size_t payload_len;
@@ -214,6 +214,39 @@ struct store_delivery {
  * gets how many were queued (0 with no subscriber). */
 int store_delivery_enqueue(struct store *s, int event_type, uint64_t conversation_id,
 			   const char *payload, size_t len, int64_t now, size_t *n);
+/* Event types of deliveries: the API's enum api_webhook_event_type values
+ * (received, status), plus the Twilio StatusCallback POST of a message made
+ * through the facade (webhook_id 0: not a subscription). */
+enum store_event_type {
+	STORE_EV_RECEIVED = 0,
+	STORE_EV_STATUS = 1,
+	STORE_EV_TWILIO_STATUS = 2,
+};
+const char *store_event_type_str(enum store_event_type t);
+
+/* What a payload is built from, inside the transaction of the change. */
+struct store_event_src {
+	enum store_event_type type;
+	const struct store_msg *msg;   /* as it is after the change */
+	enum msg_status from;          /* status events: the status it left */
+	int64_t now;
+	/* Twilio StatusCallback only: settings "twilio_account_sid" and
+	 * "twilio_auth_token" ("" when unset). */
+	const char *account_sid, *auth_token;
+};
+/* Builds one delivery's payload (malloc'd, *len bytes, NUL-terminated) or
+ * returns NULL (out of memory: the change is rolled back, never committed
+ * without its event). */
+typedef char *(*store_payload_fn)(void *arg, const struct store_event_src *ev, size_t *len);
+/* Durable events in the SAME transaction as the change (docs/webhooks.md):
+ * with a builder set, every move to sent, delivered, undelivered or failed
+ * queues one STORE_EV_STATUS delivery per enabled webhook subscribed to it
+ * and, when the message has a status_callback, one STORE_EV_TWILIO_STATUS
+ * delivery (webhook_id 0); every received message queues STORE_EV_RECEIVED
+ * deliveries. Without a builder (fn NULL) nothing is queued. Set it before
+ * any traffic (crm_new does); fn NULL clears it. */
+void store_set_payload_builder(struct store *s, store_payload_fn fn, void *arg);
+
 /* Due deliveries (next_attempt_at <= now), oldest first, only the oldest
  * pending one of each (webhook, conversation): a later event of a
  * conversation never overtakes an earlier one to the same receiver.

@@ -10,6 +10,9 @@
  *   anything else   -> webhook_mark_failed with the next attempt from
  *   (error, timeout)   api_webhook_next_attempt (exponential, 10 s doubling
  *                      to 1 h), dropped only once 24 h have passed.
+ * A delivery with webhook_id 0 is a Twilio StatusCallback (payload
+ * {"url","auth_token","params"} from the crm): POSTed as Twilio's form
+ * with X-Twilio-Signature (api_twilio_signature), same retries.
  * Due times come from the backend's clock (now_ms), so a test can run the
  * queue on a virtual clock while curl uses real sockets.
  *
