@@ -4,9 +4,10 @@
  *
  * Applied live here: [daemon] log and log_target, [routing], [route.*] and
  * every channel's routing knobs (enabled, priority, rate_per_min, burst,
- * daily_quota, numbers). The routing state (health, buckets, quotas,
- * sticky senders) is kept: only its config copy changes, and the channel
- * set cannot change without a restart.
+ * daily_quota, numbers) through routing_reconfigure, which keeps the
+ * routing state (health, buckets, quotas, sticky senders) of every channel
+ * by name. The channel set itself cannot change without a restart (the
+ * drivers are created at start-up).
  *
  * Keys config_diff calls live but that the running objects cannot take yet
  * ([outbox], [webhooks], cloud credentials, a few [api] limits: their
@@ -75,12 +76,15 @@ static int apply_routing(struct daemon *d, struct daemon_setup *n)
 			"restart");
 		return -EINVAL;
 	}
-	int rc = routing_set_utc_offset(&d->routing, n->routing.utc_offset_s);
-	if (rc)
+	char why[160];
+	int64_t now = hal_clock_wall_ms(hal_loop_clock(&d->loop));
+	/* Buckets, quotas, health and the sticky table follow each channel by
+	 * name (routing_reconfigure); only the knobs change. */
+	int rc = routing_reconfigure(&d->routing, &n->routing, now, why, sizeof(why));
+	if (rc) {
+		LOG_WRN(&log_reload, NULL, "reload: routing refused: %s", why);
 		return rc;
-	/* Validated by daemon_setup_load; same channels at the same indexes,
-	 * so the per-channel state stays meaningful. */
-	d->routing.cfg = n->routing;
+	}
 	d->set.routing = n->routing;
 	d->set.cfg.routing = n->cfg.routing;
 	memcpy(d->set.cfg.routes, n->cfg.routes, sizeof(n->cfg.routes));

@@ -319,9 +319,11 @@ int wire_api_init(struct daemon *d, char *err, size_t err_len)
 	w->platform.ops = &w->platform_ops;
 	w->platform.ctx = w;
 	rc = hal_loop_add_waker(&d->loop, on_calls, w, &w->waker);
-	if (rc)
+	if (rc) {
 		snprintf(err, err_len, "api: waker: %s", strerror(-rc));
-	return rc;
+		return rc;
+	}
+	return wire_callbacks_init(w, err, err_len);
 }
 
 int wire_api_start(struct daemon *d, char *err, size_t err_len)
@@ -329,11 +331,14 @@ int wire_api_start(struct daemon *d, char *err, size_t err_len)
 	const struct config_api *ca = &d->set.cfg.api;
 	struct wire_api *w = d->api;
 	char *cert = NULL, *key = NULL;
+	char pub[CONFIG_URL_LEN];
+	struct api_callbacks_config cb;
 	int rc;
 
 	rc = wire_backend_start(d, &w->be, w->sid, err, err_len);
 	if (rc)
 		return rc;
+	wire_callbacks_config(d, &cb, pub, sizeof(pub));
 	rc = read_pem(ca->tls_cert, &cert, err, err_len);
 	if (rc == 0)
 		rc = read_pem(ca->tls_key, &key, err, err_len);
@@ -351,6 +356,7 @@ int wire_api_start(struct daemon *d, char *err, size_t err_len)
 		    .threads = ca->threads,
 		    .rate_per_min = ca->token_rate_per_min,
 		    .twilio_account_sid = w->sid[0] ? w->sid : NULL,
+		    .callbacks = cb,
 		};
 		rc = api_server_start(&w->srv, &ac, &w->be);
 		if (rc)
@@ -394,6 +400,7 @@ void wire_api_stop(struct daemon *d)
 		w->srv = NULL;
 		LOG_INF(&log_wapi, NULL, "API stopped");
 	}
+	wire_callbacks_close(w); /* unapplied reports: the provider's retry or polling */
 }
 
 void wire_api_free(struct daemon *d)

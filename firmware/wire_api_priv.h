@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 
+#include "api/api.h"
 #include "api/api_backend.h"
 #include "daemon.h"
 
@@ -17,6 +18,16 @@ struct loop_call {
 	bool done;
 	struct loop_call *next;
 };
+
+/* A verified provider callback waiting for the loop thread. */
+struct cb_item {
+	int kind; /* enum api_callback_kind */
+	char *url, *sig, *body;
+	size_t len;
+	struct cb_item *next;
+};
+
+#define WIRE_CB_QUEUE_MAX 1024 /* beyond: 503, the provider retries */
 
 struct wire_api {
 	struct daemon *d;
@@ -33,9 +44,20 @@ struct wire_api {
 	struct loop_call *calls;
 	bool closed;
 	hal_waker_id waker;
+	/* provider callbacks (API threads -> loop), under lock */
+	struct cb_item *cbs, **cbs_tail;
+	unsigned n_cbs;
+	hal_waker_id cb_waker;
 	bool ready;
 	char detail[API_TEXT_MAX];
 };
+
+/* The provider callback sink (wire_callbacks.c): queue on API threads,
+ * run the channel's callback function on the loop. */
+int wire_callbacks_init(struct wire_api *w, char *err, size_t err_len);
+void wire_callbacks_config(struct daemon *d, struct api_callbacks_config *out, char *pub,
+			   size_t pub_len);
+void wire_callbacks_close(struct wire_api *w); /* drops what is queued */
 
 /* Run fn(d, arg) on the loop thread and return its result; -EAGAIN once
  * the API is stopping. From API threads only (never the loop thread). */

@@ -132,6 +132,7 @@ static int modem_start_one(struct daemon *d, const struct hal_board_modem *bm, c
 	    .reset_ms = rs ? rs->pulse_ms : 0,
 	    .pin = cm ? cm->pin : NULL,
 	    .smsc = cm && cm->smsc[0] ? cm->smsc : NULL,
+	    .own_number = cm && cm->number[0] ? cm->number : NULL,
 	    .always_report = cm ? cm->delivery_reports : true,
 	    .queue_max = cm ? cm->queue_max : 0,
 	    .max_parts = cm ? cm->max_parts : 0,
@@ -190,7 +191,21 @@ static int twilio_start(struct daemon *d, char *err, size_t err_len)
 	struct channel_events ev;
 	struct channel *ch = calloc(1, sizeof(*ch));
 	int rc = ch ? outbox_channel_events(d->outbox, "twilio", &ev) : -ENOMEM;
+	char scu[CONFIG_URL_LEN + 32];
 
+	/* No explicit StatusCallback: the appliance's own receiver under
+	 * [api] public_url (POST /callbacks/twilio/status), else polling. */
+	if (t->status_callback_url[0]) {
+		snprintf(scu, sizeof(scu), "%s", t->status_callback_url);
+	} else if (d->set.cfg.api.public_url[0]) {
+		const char *pu = d->set.cfg.api.public_url;
+		size_t pl = strlen(pu);
+		if (pu[pl - 1] == '/')
+			pl--;
+		snprintf(scu, sizeof(scu), "%.*s/callbacks/twilio/status", (int)pl, pu);
+	} else {
+		scu[0] = '\0';
+	}
 	if (rc == 0) {
 		struct twilio_config tc = {
 		    .name = "twilio",
@@ -201,7 +216,7 @@ static int twilio_start(struct daemon *d, char *err, size_t err_len)
 		    .api_key_secret = opt(t->api_key_secret),
 		    .from = opt(t->from),
 		    .messaging_service_sid = opt(t->messaging_service_sid),
-		    .status_callback_url = opt(t->status_callback_url),
+		    .status_callback_url = opt(scu),
 		    .poll_inbound = t->poll_inbound,
 		    .poll_interval_ms = (int64_t)t->poll_interval_s * 1000,
 		};

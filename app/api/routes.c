@@ -64,6 +64,10 @@ const struct api_route api_routes[] = {
 	{ "GET", TW "/Messages.json", API_AUTH_BASIC, API_P_MSG_READ_OWN, false, api_h_tw_list },
 	{ "GET", TW "/Messages/{Sid}.json", API_AUTH_BASIC, API_P_MSG_READ_OWN, false,
 	  api_h_tw_get },
+
+	/* No token: the provider's signature is checked by the handler. */
+	{ "POST", "/callbacks/twilio/status", API_AUTH_NONE, API_P_NONE, true, api_h_cb_twilio },
+	{ "POST", "/callbacks/telesign", API_AUTH_NONE, API_P_NONE, true, api_h_cb_telesign },
 };
 const size_t api_routes_n = sizeof(api_routes) / sizeof(api_routes[0]);
 

@@ -22,8 +22,21 @@ struct api_server {
 	char *cert, *key, *bind, *sid, *sid_prefix;
 	struct api_backend be;
 	struct api_ratelimit *rl;
+	struct api_cb_state *cb;
 	uint16_t port;
 };
+
+struct api_cb_state *api_server_cb(struct api_server *s)
+{
+	return s->cb;
+}
+
+int api_server_set_callbacks(struct api_server *s, const struct api_callbacks_config *cb)
+{
+	if (!s || !cb)
+		return -EINVAL;
+	return api_cb_state_set(s->cb, cb);
+}
 
 bool api_tls_supported(void)
 {
@@ -369,10 +382,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct api_req *r = *con_cls;
 
 	(void)version;
-	if (!r) {
-		r = calloc(1, sizeof(*r));
+	if (!r || !r->started) {
+		if (!r)
+			r = calloc(1, sizeof(*r));
 		if (!r)
 			return MHD_NO;
+		r->started = true;
 		r->srv = s;
 		r->be = &s->be;
 		r->cfg = &s->cfg;
@@ -420,6 +435,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return queue(r);
 }
 
+/* Called before on_request with the request target as received: the
+ * Twilio callback's signature covers the query string exactly as sent. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct api_req *r = calloc(1, sizeof(*r));
+
+	(void)cls, (void)conn;
+	if (r && uri)
+		r->raw_uri = strdup(uri); /* NULL on OOM: a signature then fails */
+	return r;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -431,6 +458,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	json_decref(r->resp);
 	free(r->text);
 	free(r->body);
+	free(r->raw_uri);
 	free(r);
 	*con_cls = NULL;
 }
@@ -562,7 +590,10 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 	DFLT(threads, 4);
 	DFLT(rate_per_min, 6000);
 #undef DFLT
-	if (oom || api_ratelimit_new(&s->rl, s->cfg.rate_per_min)) {
+	/* the callback keys are copied (and swapped) by callbacks.c */
+	rc = api_cb_state_new(&s->cb, &cfg->callbacks);
+	memset(&s->cfg.callbacks, 0, sizeof(s->cfg.callbacks));
+	if (rc || oom || api_ratelimit_new(&s->rl, s->cfg.rate_per_min)) {
 		api_server_stop(s);
 		return -ENOMEM;
 	}
@@ -586,7 +617,8 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)s->cfg.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_ARRAY,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+		MHD_OPTION_ARRAY,
 		s->cert ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (!s->d) {
 		LOG_ERR(&log_api, NULL, "cannot listen on %s port %u%s", s->bind, cfg->port,
@@ -614,6 +646,7 @@ void api_server_stop(struct api_server *s)
 	if (s->d)
 		MHD_stop_daemon(s->d);
 	api_ratelimit_free(s->rl);
+	api_cb_state_free(s->cb);
 	free(s->cert);
 	free(s->key);
 	free(s->bind);

@@ -148,6 +148,7 @@ static const struct cfg_key modem_keys[] = {
 	 offsetof(struct config_modem, has_profile),
      0, 0, NULL, 0, 0},
     STR("smsc", cfg_set_e164, struct config_modem, smsc, NULL, 0),
+    STR("number", cfg_set_e164, struct config_modem, number, NULL, 0),
     BOOL("delivery_reports", struct config_modem, delivery_reports, 0),
     UINT("status_s", struct config_modem, status_s, 5, 3600, 0),
     UINT("sweep_s", struct config_modem, sweep_s, 10, 86400, 0),

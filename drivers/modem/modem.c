@@ -327,7 +327,8 @@ int modem_new(struct modem **out, const struct modem_config *cfg)
 	if (!out || !cfg || !cfg->loop || !cfg->serial || !cfg->name || !cfg->name[0])
 		return -EINVAL;
 	if (cfg->max_parts > MODEM_TX_PARTS_MAX || strlen(cfg->name) >= 32 ||
-	    (cfg->pin && strlen(cfg->pin) >= 16) || (cfg->port && strlen(cfg->port) >= 128))
+	    (cfg->pin && strlen(cfg->pin) >= 16) || (cfg->port && strlen(cfg->port) >= 128) ||
+	    (cfg->own_number && strlen(cfg->own_number) >= CHANNEL_NUMBER_MAX))
 		return -EINVAL;
 	struct modem *m = calloc(1, sizeof(*m));
 	if (!m)
@@ -337,12 +338,14 @@ int modem_new(struct modem **out, const struct modem_config *cfg)
 	modem_copy(m->port, sizeof(m->port), cfg->port);
 	modem_copy(m->pin, sizeof(m->pin), cfg->pin);
 	modem_copy(m->smsc_cfg, sizeof(m->smsc_cfg), cfg->smsc);
+	modem_copy(m->own_number, sizeof(m->own_number), cfg->own_number);
 	modem_copy(m->pwrkey, sizeof(m->pwrkey), cfg->pwrkey);
 	modem_copy(m->reset, sizeof(m->reset), cfg->reset);
 	m->cfg.name = m->name;
 	m->cfg.port = m->port;
 	m->cfg.pin = m->pin;
 	m->cfg.smsc = m->smsc_cfg;
+	m->cfg.own_number = m->own_number[0] ? m->own_number : NULL;
 	m->cfg.pwrkey = m->pwrkey;
 	m->cfg.reset = m->reset;
 	m->p = cfg->profile ? cfg->profile : &modem_profile_generic;

@@ -48,6 +48,7 @@ struct modem {
 	char port[128];
 	char pin[16];
 	char smsc_cfg[32];
+	char own_number[CHANNEL_NUMBER_MAX]; /* "" unknown */
 	char pwrkey[32];
 	char reset[32];
 	const struct modem_profile *p;

@@ -218,6 +218,9 @@ static int modem_inbound(struct modem *m, const char *source)
 	}
 	memcpy(in.from, p->addr.number, fl);
 	in.from[fl] = '\0';
+	/* A DELIVER does not carry the recipient: it is this SIM's number
+	 * when configured ([modem.NAME] number), else unknown (""). */
+	memcpy(in.to, m->own_number, sizeof(in.to));
 	in.encoding = sms_encoding_str(p->encoding);
 	if (p->encoding == SMS_ENC_8BIT) {
 		int n = sms_hex_encode(p->ud, p->ud_len, m->rxtext, sizeof(m->rxtext));

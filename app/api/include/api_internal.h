@@ -20,6 +20,8 @@ struct api_req {
 	const struct api_backend *be;
 	const struct api_config *cfg;
 	struct MHD_Connection *conn;
+	char *raw_uri;         /* the request target as received (query included) */
+	bool started;          /* on_request has seen the request line */
 	const struct api_route *route;
 	char path_buf[512];
 	const char *params[API_MAX_PARAMS];
@@ -117,6 +119,15 @@ int api_h_audit_list(struct api_req *r);
 int api_h_tw_create(struct api_req *r);
 int api_h_tw_get(struct api_req *r);
 int api_h_tw_list(struct api_req *r);
+int api_h_cb_twilio(struct api_req *r);
+int api_h_cb_telesign(struct api_req *r);
+
+/* Provider callback keys and sink (callbacks.c), swapped under a mutex. */
+struct api_cb_state;
+int api_cb_state_new(struct api_cb_state **out, const struct api_callbacks_config *c);
+int api_cb_state_set(struct api_cb_state *st, const struct api_callbacks_config *c);
+void api_cb_state_free(struct api_cb_state *st);
+struct api_cb_state *api_server_cb(struct api_server *s); /* server.c */
 
 /* Twilio facade helpers (twilio.c). */
 void api_twilio_sid(const struct api_config *cfg, uint64_t id, char out[35]);

@@ -47,6 +47,7 @@ static int h_inbound(void *arg, const struct channel_inbound *m)
 		return -ENOSPC;
 	struct h_in *in = &h->in[h->n_in++];
 	snprintf(in->from, sizeof(in->from), "%s", m->from);
+	snprintf(in->to, sizeof(in->to), "%s", m->to);
 	snprintf(in->text, sizeof(in->text), "%.*s", (int)m->text_len, m->text);
 	in->ref = m->concat_ref;
 	in->total = m->concat_total;
@@ -146,6 +147,7 @@ int h_setup(struct h *h, const struct h_opts *o)
 		.pwrkey = "pwrkey",
 		.reset = "reset",
 		.pin = o->pin,
+		.own_number = o->own_number,
 		.always_report = o->want_reports,
 		.events = { h_part_sent, h_submit_done, h_delivery, h_inbound, h_health, h },
 	};

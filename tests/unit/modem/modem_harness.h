@@ -26,6 +26,7 @@ struct h_opts {
 	bool closed_at_start;     /* host end closed until the driver opens it */
 	bool want_reports;        /* always_report */
 	bool quiet;               /* log level warn */
+	const char *own_number;   /* modem_config.own_number */
 };
 
 struct h_part {
@@ -36,6 +37,7 @@ struct h_part {
 
 struct h_in {
 	char from[CHANNEL_NUMBER_MAX];
+	char to[CHANNEL_NUMBER_MAX];
 	char text[800];
 	unsigned ref, total, seq;
 	char src[CHANNEL_REF_MAX];

@@ -168,6 +168,7 @@ static void inbound_single(void **state)
 	assert_int_equal(h->n_in, 1);
 	assert_string_equal(h->in[0].text, "Ping");
 	assert_string_equal(h->in[0].from, "+4917699999999");
+	assert_string_equal(h->in[0].to, ""); /* no [modem.NAME] number: unknown */
 	assert_int_equal(h->in[0].total, 1);
 	assert_memory_equal(h->in[0].src, "SM:", 3);
 	struct simmodem_status st;
@@ -175,6 +176,27 @@ static void inbound_single(void **state)
 	assert_int_equal(st.used[0], 0); /* deleted after inbound() said 0 */
 	h_run(h, 600000); /* sweeps go by: nothing read twice */
 	assert_int_equal(h->n_in, 1);
+}
+
+/* With the SIM's number configured, every inbound part carries it as "to";
+ * a number too long for a channel address is refused at modem_new. */
+static void inbound_to_own_number(void **state)
+{
+	static struct h h2;
+	(void)state;
+	assert_int_equal(h_setup(&h2, &(struct h_opts){ .own_number = "+4915112345678" }), 0);
+	assert_true(h_until(&h2, MODEM_ST_READY, 30000));
+	assert_int_equal(simnet_inject_text(h2.net, h2.sm, "+4917699999999", "Ping", NULL), 1);
+	h_run(&h2, 1000);
+	assert_int_equal(h2.n_in, 1);
+	assert_string_equal(h2.in[0].from, "+4917699999999");
+	assert_string_equal(h2.in[0].to, "+4915112345678");
+	struct modem_config bad = { .name = "m", .loop = &h2.loop, .serial = &h2.host,
+				    .own_number = "+123456789012345678901234567890" };
+	struct modem *m = NULL;
+	assert_int_equal(modem_new(&m, &bad), -EINVAL);
+	assert_null(m);
+	h_teardown(&h2);
 }
 
 static void inbound_multipart_out_of_order(void **state)
@@ -288,6 +310,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(send_multipart_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(report_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(inbound_single, setup, teardown),
+		cmocka_unit_test(inbound_to_own_number),
 		cmocka_unit_test_setup_teardown(inbound_multipart_out_of_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(inbound_refused_once, setup, teardown),
 		cmocka_unit_test(sweep_at_start),

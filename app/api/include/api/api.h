@@ -1,8 +1,9 @@
 /* api: the appliance's HTTP API for CRMs on libmicrohttpd.
  *
  *   REST + JSON under /api/v1 (docs/openapi.yaml, docs/api.md), GET /health,
- *   GET /metrics (Prometheus text), and a Twilio-compatible facade under
- *   /2010-04-01/Accounts/{AccountSid}/Messages*.
+ *   GET /metrics (Prometheus text), a Twilio-compatible facade under
+ *   /2010-04-01/Accounts/{AccountSid}/Messages*, and the providers' signed
+ *   status callbacks under /callbacks/ (struct api_callbacks_config).
  *
  * The server runs in libmicrohttpd's own threads and talks to the rest of
  * the appliance only through struct api_backend (api_backend.h): the store
@@ -15,6 +16,50 @@
 #include <stdint.h>
 
 #include "api/api_backend.h"
+
+/* Provider callbacks: POST /callbacks/twilio/status (Twilio's
+ * StatusCallback, form body, X-Twilio-Signature) and POST
+ * /callbacks/telesign (JSON body, "Authorization: TSA cid:sig"). The API
+ * verifies the signature on its own thread (403 before anything is acted
+ * on) and hands the verified request to the sink, which queues it for the
+ * loop thread (the channels are not thread-safe). */
+enum api_callback_kind {
+	API_CB_TWILIO_STATUS,
+	API_CB_TELESIGN,
+	API_CB_COUNT
+};
+const char *api_callback_kind_str(enum api_callback_kind k); /* "twilio_status" "telesign" */
+
+/* A verified callback. Pointers are valid during deliver() only. */
+struct api_callback {
+	enum api_callback_kind kind;
+	const char *url;       /* Twilio: the URL that was signed; Telesign: "" */
+	const char *signature; /* X-Twilio-Signature / the Authorization header */
+	const char *body;      /* raw body, body_len bytes, NUL-terminated */
+	size_t body_len;
+};
+
+struct api_callback_sink {
+	/* Called on an API thread after the signature checked out: copy what
+	 * is needed, queue it for the loop thread, wake the loop, return.
+	 * Returns 0, -ENOMEM (-> 500) or -EAGAIN (stopping -> 503, the
+	 * provider retries). NULL deliver: every callback route is 404. */
+	int (*deliver)(void *ctx, const struct api_callback *cb);
+	void *ctx;
+};
+
+struct api_callbacks_config {
+	/* The base URL the provider reaches this API at ("https://relay.example
+	 * .com", no trailing slash needed): Twilio signs public_url + path +
+	 * query. NULL: the Twilio route answers 404. */
+	const char *public_url;
+	/* Twilio's signing key: the account's auth token. NULL: 404. */
+	const char *twilio_auth_token;
+	/* Telesign: both or the route answers 404. */
+	const char *telesign_customer_id;
+	const char *telesign_api_key;
+	struct api_callback_sink sink;
+};
 
 struct api_config {
 	/* Numeric IPv4 or IPv6 address to bind; required: the server never
@@ -39,6 +84,7 @@ struct api_config {
 	 * id); NULL: 16 zeros. */
 	const char *twilio_sid_prefix;
 	bool metrics_need_auth;      /* GET /metrics needs a token */
+	struct api_callbacks_config callbacks; /* copied at start */
 };
 
 struct api_server;
@@ -53,6 +99,11 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 uint16_t api_server_port(const struct api_server *s);
 /* Stops accepting, finishes requests in flight, frees. NULL is fine. */
 void api_server_stop(struct api_server *s);
+
+/* Replace the callback keys (SIGHUP: rotated auth token, new public URL);
+ * the sink stays. Thread-safe against requests in flight. Returns 0,
+ * -ENOMEM (the old keys stay) or -EINVAL. */
+int api_server_set_callbacks(struct api_server *s, const struct api_callbacks_config *cb);
 
 /* Whether this libmicrohttpd was built with TLS. */
 bool api_tls_supported(void);

@@ -141,6 +141,7 @@ struct config_modem {
 	bool has_profile;		  /* profile overrides the board's */
 	enum hal_board_profile profile;
 	char smsc[CONFIG_NUMBER_LEN];	  /* "" = the SIM's */
+	char number[CONFIG_NUMBER_LEN];	  /* the SIM's own E.164 number: inbound "to"; "" unknown */
 	bool delivery_reports;		  /* TP-SRR on every message; default true */
 	unsigned status_s;		  /* signal/registration poll: 5..3600, default 30 */
 	unsigned sweep_s;		  /* storage sweep: 10..86400, default 300 */

@@ -145,6 +145,16 @@ struct routing {
 int routing_init(struct routing *r, const struct routing_config *cfg,
 		 struct routing_sticky_entry *slots, unsigned n_slots, int64_t now_ms,
 		 char *err, size_t err_len);
+/* Apply a new config to a running r (SIGHUP). Validates cfg first (on
+ * -EINVAL nothing changes, err says why). A channel of cfg whose name and
+ * kind existed before keeps its state: bucket (brought up to date at now_ms
+ * and capped at the new burst), quota used today, health, failures, probe
+ * in flight; a new channel starts healthy with a full bucket. Sticky
+ * entries whose channel is gone are dropped; the others stay (they name
+ * channels, not indexes). The utc offset, rules, allowlist and every knob
+ * come from cfg. Returns 0 or -EINVAL. */
+int routing_reconfigure(struct routing *r, const struct routing_config *cfg, int64_t now_ms,
+			char *err, size_t err_len);
 /* The day boundary moves with local time (DST): the firmware sets the new
  * offset when it changes. -EINVAL outside -14 h..+14 h. */
 int routing_set_utc_offset(struct routing *r, int32_t utc_offset_s);

@@ -71,6 +71,7 @@ struct modem_config {
 	bool pulse_on_start;             /* the modem is off at board boot */
 	const char *pin;                 /* NULL/"": none configured; copied */
 	const char *smsc;                /* NULL: keep the SIM's; copied */
+	const char *own_number;          /* the SIM's number, E.164: inbound "to"; NULL unknown */
 	bool always_report;              /* TP-SRR on every message */
 	unsigned queue_max;              /* messages waiting; 0: 8 */
 	unsigned max_parts;              /* per message; 0: 10 (<= 16) */
