@@ -97,83 +97,29 @@ int wire_backend_start(struct daemon *d, struct api_backend *be, char sid[CRED_S
 	}
 	wire_cp(sid, CRED_SID_LEN, boot.account_sid);
 	if (boot.created) {
-		/* Shown once, like any new token; only its hash is stored. */
+		/* The facade gets its own credential at the same moment, so
+		 * StatusCallbacks are signed from the first start on. */
+		char ftok[API_TOKEN_HEX_LEN + 1];
+
+		rc = crm_bootstrap_facade(d->crm, ftok);
+		if (rc) {
+			memset(&boot, 0, sizeof(boot));
+			snprintf(err, err_len, "store %s: bootstrap: %s", d->set.store_path,
+				 strerror(-rc));
+			return rc;
+		}
+		/* Shown once, like any new token; only the admin's hash is stored. */
 		fprintf(stderr,
 			"smsrelayd: first start: administrator 'admin' created; API token "
-			"(shown once): %s\n",
-			boot.token);
+			"(shown once): %s; Twilio facade %s auth token: %s\n",
+			boot.token, boot.account_sid, ftok);
+		explicit_bzero(ftok, sizeof(ftok));
 		LOG_WRN(&log_wcrm, NULL,
 			"first start: administrator 'admin' created; its token went to stderr "
 			"once (`smsrelayd --bootstrap-admin` makes a new one)");
 	}
 	memset(&boot, 0, sizeof(boot));
 	return 0;
-}
-
-#define FACADE_USER "twilio"
-
-/* The user behind the Twilio facade, made when missing: a salesperson
- * (send, read its own messages), so its token is worth far less than an
- * administrator's. 0 or -errno. */
-static int facade_user(const struct api_backend *be, uint64_t *id)
-{
-	struct api_page page = {.limit = API_PAGE_MAX};
-	struct api_user *u = calloc(API_PAGE_MAX, sizeof(*u));
-	char next[API_CURSOR_MAX];
-	size_t n;
-	int rc;
-
-	if (!u)
-		return -ENOMEM;
-	for (;;) {
-		rc = be->ops->user_list(be->ctx, &page, u, &n, next);
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			if (strcmp(u[i].username, FACADE_USER) == 0) {
-				*id = u[i].id;
-				free(u);
-				return 0;
-			}
-		}
-		if (rc || !next[0])
-			break;
-		wire_cp(page.cursor, sizeof(page.cursor), next);
-	}
-	if (rc == 0) {
-		struct api_user in = {.role = API_ROLE_SALESPERSON}, out;
-		wire_cp(in.username, sizeof(in.username), FACADE_USER);
-		wire_cp(in.business_unit, sizeof(in.business_unit), "default");
-		rc = be->ops->user_create(be->ctx, &in, &out);
-		if (rc == 0)
-			*id = out.id;
-	}
-	free(u);
-	return rc;
-}
-
-/* A new facade token (its own credential, not the administrator's): the
- * facade user's earlier tokens are revoked, like the admin's. */
-static int facade_token(struct crm *c, char tok[API_TOKEN_HEX_LEN + 1])
-{
-	struct api_backend be;
-	struct api_token t[API_PAGE_MAX], made;
-	struct api_page page = {.limit = API_PAGE_MAX};
-	char next[API_CURSOR_MAX];
-	uint8_t hash[API_HASH_LEN];
-	uint64_t uid = 0;
-	size_t n;
-	int rc;
-
-	crm_backend(c, &be);
-	rc = facade_user(&be, &uid);
-	if (rc == 0)
-		rc = be.ops->token_list(be.ctx, uid, &page, t, &n, next);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = be.ops->token_revoke(be.ctx, uid, t[i].id);
-	if (rc == 0)
-		rc = api_token_generate(&be, tok, hash);
-	if (rc == 0)
-		rc = be.ops->token_create(be.ctx, uid, hash, "twilio-facade", &made);
-	return rc;
 }
 
 int wire_bootstrap_admin(const struct daemon_setup *s, struct hal_rng *rng, char *err,
@@ -198,7 +144,7 @@ int wire_bootstrap_admin(const struct daemon_setup *s, struct hal_rng *rng, char
 	if (rc == 0)
 		rc = crm_bootstrap_admin(c, "admin", true, &boot);
 	if (rc == 0)
-		rc = facade_token(c, ftok);
+		rc = crm_bootstrap_facade(c, ftok);
 	if (rc == 0)
 		/* Shell assignments, so a script can eval them. The facade's auth
 		 * token is its own user's token: leaking one is not leaking the

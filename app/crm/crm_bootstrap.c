@@ -33,10 +33,12 @@ static int account_sid(struct crm *c, char sid[35])
 	return rc;
 }
 
-/* The user called username, or a new administrator of that name. */
-static int admin_user(struct crm *c, const char *username, uint64_t *id)
+/* The user called username, or a new one of that name with role. An
+ * existing user of another role is -EEXIST (a forced bootstrap never hands
+ * a token meant for role to someone else). */
+static int role_user(struct crm *c, const char *username, enum api_role role, uint64_t *id)
 {
-	struct store_user *rows = NULL, in = { .role = API_ROLE_ADMINISTRATOR }, out;
+	struct store_user *rows = NULL, in = { .role = role }, out;
 	uint64_t after = 0;
 	size_t n = 0;
 	bool more = true;
@@ -51,13 +53,11 @@ static int admin_user(struct crm *c, const char *username, uint64_t *id)
 		rc = store_user_list(c->cfg.store, after, rows, API_PAGE_MAX, &n, &more);
 		for (size_t i = 0; !rc && i < n; i++) {
 			if (strcmp(rows[i].username, username) == 0) {
-				/* Forced on an existing user: only an administrator
-				 * gets the token. */
-				bool admin = rows[i].role == API_ROLE_ADMINISTRATOR;
+				bool same = rows[i].role == (int)role;
 
 				*id = rows[i].id;
 				free(rows);
-				return admin ? 0 : -EEXIST;
+				return same ? 0 : -EEXIST;
 			}
 		}
 		after = n ? rows[n - 1].id : after;
@@ -88,22 +88,13 @@ int crm_bootstrap_admin(struct crm *c, const char *username, bool force,
 		rc = store_user_count_role(c->cfg.store, API_ROLE_ADMINISTRATOR, &admins);
 	if (rc || (admins && !force))
 		return rc;
-	rc = admin_user(c, username, &out->user_id);
+	rc = role_user(c, username, API_ROLE_ADMINISTRATOR, &out->user_id);
 	crm_backend(c, &be);
 	if (!rc)
 		rc = api_token_generate(&be, out->token, hash);
 	if (!rc)
 		rc = be.ops->token_create(c, out->user_id, hash, "bootstrap", &tok);
 	memset(hash, 0, sizeof(hash));
-	if (rc) {
-		memset(out->token, 0, sizeof(out->token));
-		return rc;
-	}
-	/* This token is also the facade account's auth token (what the CRM
-	 * gives its Twilio client): StatusCallback POSTs are signed with it,
-	 * so it is kept (like a webhook secret) in the settings; a forced
-	 * bootstrap replaces it. */
-	rc = store_setting_set(c->cfg.store, "twilio_auth_token", out->token);
 	if (rc) {
 		memset(out->token, 0, sizeof(out->token));
 		return rc;
@@ -116,5 +107,69 @@ int crm_bootstrap_admin(struct crm *c, const char *username, bool force,
 	rc = store_audit_append(c->cfg.store, &ev, NULL);
 	LOG_INF(&log_crm_boot, NULL, "administrator %s (user %llu) got a bootstrap token",
 		username, (unsigned long long)out->user_id);
+	return rc;
+}
+
+/* Revoke every token of user uid (a bootstrap replaces them). */
+static int revoke_all(struct api_backend *be, uint64_t uid)
+{
+	struct api_token *t = calloc(API_PAGE_MAX, sizeof(*t));
+	struct api_page page = { .limit = API_PAGE_MAX };
+	char next[API_CURSOR_MAX];
+	size_t n = 0;
+	int rc;
+
+	if (!t)
+		return -ENOMEM;
+	for (;;) {
+		rc = be->ops->token_list(be->ctx, uid, &page, t, &n, next);
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = be->ops->token_revoke(be->ctx, uid, t[i].id);
+		if (rc || !next[0])
+			break;
+		snprintf(page.cursor, sizeof(page.cursor), "%s", next);
+	}
+	free(t);
+	return rc;
+}
+
+int crm_bootstrap_facade(struct crm *c, char token[API_TOKEN_HEX_LEN + 1])
+{
+	struct store_audit ev = { .actor = "system", .action = "bootstrap.facade" };
+	struct api_backend be;
+	struct api_token tok;
+	uint8_t hash[API_HASH_LEN];
+	char sid[35];
+	uint64_t uid = 0;
+	int rc;
+
+	if (!c || !token)
+		return -EINVAL;
+	token[0] = '\0';
+	crm_backend(c, &be);
+	rc = account_sid(c, sid);
+	if (!rc)
+		rc = role_user(c, CRM_FACADE_USER, API_ROLE_SALESPERSON, &uid);
+	if (!rc)
+		rc = revoke_all(&be, uid);
+	if (!rc)
+		rc = api_token_generate(&be, token, hash);
+	if (!rc)
+		rc = be.ops->token_create(c, uid, hash, "twilio-facade", &tok);
+	memset(hash, 0, sizeof(hash));
+	/* The facade account's auth token signs the StatusCallback POSTs
+	 * (X-Twilio-Signature), so, like a webhook secret, it is kept. */
+	if (!rc)
+		rc = store_setting_set(c->cfg.store, "twilio_auth_token", token);
+	if (rc) {
+		memset(token, 0, API_TOKEN_HEX_LEN + 1);
+		return rc;
+	}
+	ev.at = crm_now(c);
+	snprintf(ev.target, sizeof(ev.target), "user/%llu/token/%llu", (unsigned long long)uid,
+		 (unsigned long long)tok.id);
+	rc = store_audit_append(c->cfg.store, &ev, NULL);
+	LOG_INF(&log_crm_boot, NULL, "Twilio facade user %s (user %llu) got a new auth token",
+		CRM_FACADE_USER, (unsigned long long)uid);
 	return rc;
 }

@@ -566,6 +566,37 @@ static void test_bootstrap(void **state)
 	assert_int_equal(crm_bootstrap_admin(f->crm, "clerk", true, &b3), -EEXIST);
 }
 
+/* The Twilio facade's credential is its own salesperson's token, kept as
+ * the callback signing key; the administrator's token never is. */
+static void test_bootstrap_facade(void **state)
+{
+	struct fx *f = *state;
+	struct crm_bootstrap b;
+	struct api_principal p;
+	char t1[API_TOKEN_HEX_LEN + 1], t2[API_TOKEN_HEX_LEN + 1], kept[API_TOKEN_HEX_LEN + 1];
+
+	assert_int_equal(crm_bootstrap_admin(f->crm, "admin", false, &b), 0);
+	assert_int_equal(crm_bootstrap_facade(f->crm, t1), 0);
+	assert_int_equal(strlen(t1), API_TOKEN_HEX_LEN);
+	assert_string_not_equal(t1, b.token);
+	assert_int_equal(api_token_authenticate(&f->be, t1, strlen(t1), &p), 0);
+	assert_int_equal(p.role, API_ROLE_SALESPERSON);
+	assert_string_equal(p.username, CRM_FACADE_USER);
+	assert_int_equal(store_setting_get(f->store, "twilio_auth_token", kept, sizeof(kept)), 0);
+	assert_string_equal(kept, t1);
+	/* Again: a new token, the old one revoked at once, the key replaced. */
+	assert_int_equal(crm_bootstrap_facade(f->crm, t2), 0);
+	assert_string_not_equal(t2, t1);
+	assert_int_not_equal(api_token_authenticate(&f->be, t1, strlen(t1), &p), 0);
+	assert_int_equal(api_token_authenticate(&f->be, t2, strlen(t2), &p), 0);
+	assert_int_equal(store_setting_get(f->store, "twilio_auth_token", kept, sizeof(kept)), 0);
+	assert_string_equal(kept, t2);
+	/* A forced admin bootstrap does not touch the facade's key. */
+	assert_int_equal(crm_bootstrap_admin(f->crm, "admin", true, &b), 0);
+	assert_int_equal(store_setting_get(f->store, "twilio_auth_token", kept, sizeof(kept)), 0);
+	assert_string_equal(kept, t2);
+}
+
 static void test_health_and_channels(void **state)
 {
 	struct fx *f = *state;
@@ -598,6 +629,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_webhook_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootstrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bootstrap_facade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_health_and_channels, setup, teardown),
 	};
 

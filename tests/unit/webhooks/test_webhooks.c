@@ -330,13 +330,15 @@ static void test_retry_backoff_and_recover(void **state)
 }
 
 /* A message made through the Twilio facade with a StatusCallback: each
- * status change POSTs Twilio's form, signed with the account's auth token
- * (the bootstrap token), queued with the change, retried with backoff. */
+ * status change POSTs Twilio's form, signed with the facade account's auth
+ * token (crm_bootstrap_facade's, never the administrator's), queued with
+ * the change, retried with backoff. */
 static void test_twilio_status_callback(void **state)
 {
 	static const uint8_t hash[STORE_HASH_LEN];
 	struct fx *f = *state;
 	struct crm_bootstrap boot;
+	char facade[API_TOKEN_HEX_LEN + 1];
 	struct store_msg_new m = { .to = "+4917612345678", .body = "hi", .body_len = 2,
 				   .segments = 1, .source = 1, .payload_hash = hash };
 	struct store_enqueue it[2] = { { .m = &m }, { .m = &m } };
@@ -347,7 +349,8 @@ static void test_twilio_status_callback(void **state)
 	/* only the StatusCallback here: no subscription */
 	assert_int_equal(f->be.ops->webhook_delete(f->be.ctx, 1), 0);
 	assert_int_equal(crm_bootstrap_admin(f->crm, "admin", false, &boot), 0);
-	snprintf(f->rx.twilio_token, sizeof(f->rx.twilio_token), "%s", boot.token);
+	assert_int_equal(crm_bootstrap_facade(f->crm, facade), 0);
+	snprintf(f->rx.twilio_token, sizeof(f->rx.twilio_token), "%s", facade);
 	snprintf(cb, sizeof(cb), "http://127.0.0.1:%u/twilio", f->rx.port);
 	m.status_callback = cb;
 	assert_int_equal(store_enqueue_batch(f->store, it, 2, now), 0);

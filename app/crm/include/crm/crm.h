@@ -88,8 +88,7 @@ int crm_contact_pick(const struct api_contact *c, const char *want_type);
  * administrator exists (or force), an administrator `username` (reused
  * if it exists) with a new API token. The plaintext token is returned
  * once in out->token and never stored (only its SHA-256); out->token is
- * "" and out->created false when nothing was made. The Twilio facade's
- * Basic auth is AccountSid:any API token (api_auth.h). An audit entry
+ * "" and out->created false when nothing was made. An audit entry
  * "bootstrap.admin" records a creation.
  * Returns 0, -EINVAL or the store's -errno. */
 struct crm_bootstrap {
@@ -100,5 +99,16 @@ struct crm_bootstrap {
 };
 int crm_bootstrap_admin(struct crm *c, const char *username, bool force,
 			struct crm_bootstrap *out);
+
+/* The Twilio facade's own credential: the salesperson user "twilio"
+ * (made when missing), its earlier tokens revoked, a new token returned
+ * once in token. That token is the facade account's auth token: the CRM's
+ * Twilio client authenticates with AccountSid:token, and StatusCallback
+ * POSTs are signed with it, so it is kept in the store's settings (like a
+ * webhook secret); the administrator's token never is. Audited as
+ * "bootstrap.facade". Returns 0, -EINVAL, -EEXIST (a user "twilio" of
+ * another role exists) or the store's -errno. */
+#define CRM_FACADE_USER "twilio"
+int crm_bootstrap_facade(struct crm *c, char token[API_TOKEN_HEX_LEN + 1]);
 
 #endif
