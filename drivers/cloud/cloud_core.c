@@ -129,7 +129,7 @@ static void cloud_job_finish(struct cloud_job *j)
 		LOG_DBG(&log_cloud, c->name, "msg %llu accepted as %s",
 			(unsigned long long)j->msg_id, v->ref);
 		if (c->ev.part_sent)
-			c->ev.part_sent(c->ev.arg, j->msg_id, 1, 1, v->ref);
+			c->ev.part_sent(c->ev.arg, j->msg_id, 0, 1, v->ref);
 	} else {
 		c->stats.failed++;
 		o.status = v->status ? v->status : -EIO;

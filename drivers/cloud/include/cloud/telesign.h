@@ -4,7 +4,7 @@
  *   submit  -> form phone_number (digits, no '+'), message, message_type
  *              (ARN by default); HTTP Basic customer_id:api_key. The answer's
  *              status.code decides, not the HTTP status: a code the table
- *              maps to sent/delivered -> part_sent(1, 1, reference_id) +
+ *              maps to sent/delivered -> part_sent(0, 1, reference_id) +
  *              submit_done(0); anything else fails with that code.
  *   status  -> GET {base}/v1/messaging/{reference_id} until a final code,
  *              or callbacks (telesign_channel_callback).

@@ -5,7 +5,7 @@
  *   submit  -> POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json
  *              form: To, From | MessagingServiceSid, Body, [StatusCallback],
  *              [ValidityPeriod]; HTTP Basic (AccountSid:AuthToken or API key
- *              sid:secret). 201 -> part_sent(1, 1, sid) + submit_done(0).
+ *              sid:secret). 201 -> part_sent(0, 1, sid) + submit_done(0).
  *   status  -> status callbacks (twilio_channel_status_callback) when the
  *              appliance has a public URL, else polling:
  *              GET .../Messages/{Sid}.json until final.
