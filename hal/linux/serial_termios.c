@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -107,13 +108,24 @@ static int serial_apply_termios(int fd, const struct hal_serial_config *cfg)
 	return 0;
 }
 
-/* TIOCEXCL is ignored for root (CAP_SYS_ADMIN), and the daemon may run as
- * root: check the flag ourselves so two daemons never share a modem. */
-static int serial_take_exclusive(int fd)
+/* Two locks, because neither is enough alone:
+ * - flock(LOCK_EX) is what keeps two daemons off one modem. The kernel
+ *   drops it when its holder dies, so a daemon killed with -9 never locks
+ *   its successor out.
+ * - TIOCEXCL keeps other (non-root) programs from opening the port while we
+ *   use it. It lives on the tty, not the process: after a kill -9 it stays
+ *   set as long as anyone else holds the tty open (modemsim, a getty,
+ *   ModemManager), and it is ignored for root anyway. So when we hold the
+ *   flock, a set TIOCEXCL is taken as stale: logged, then re-asserted. */
+static int serial_take_exclusive(int fd, const char *path)
 {
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? -EBUSY : -errno;
 	int excl = 0;
 	if (ioctl(fd, TIOCGEXCL, &excl) == 0 && excl)
-		return -EBUSY;
+		LOG_WRN(&log_serial, path,
+			"port was marked exclusive (TIOCEXCL) by an earlier holder that no longer "
+			"holds its lock; taking it over");
 	if (ioctl(fd, TIOCEXCL) < 0)
 		return -errno;
 	return 0;
@@ -132,7 +144,7 @@ static int serial_open(void *ctx, const char *path, const struct hal_serial_conf
 		LOG_WRN(&log_serial, path, "open: %s", strerror(-rc));
 		return rc;
 	}
-	int rc = serial_take_exclusive(fd);
+	int rc = serial_take_exclusive(fd, path);
 	if (rc == 0)
 		rc = serial_apply_termios(fd, cfg);
 	if (rc < 0) {

@@ -3,6 +3,7 @@
  * listing (libserialport). Waits are bounded; nothing sleeps. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <limits.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -178,6 +179,29 @@ static void test_exclusive(void **state)
 	hal_serial_destroy(&other);
 }
 
+/* A daemon killed with -9 leaves TIOCEXCL set on the tty while anyone else
+ * holds it open (modemsim, a getty); its flock died with it. The next
+ * daemon must get the port, not -EBUSY forever. */
+static void test_stale_exclusive_flag(void **state)
+{
+	struct fixture *f = *state;
+	int dead = open(f->slave, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(dead >= 0);
+	assert_int_equal(ioctl(dead, TIOCEXCL), 0);
+	int excl = 0;
+	assert_int_equal(ioctl(dead, TIOCGEXCL, &excl), 0);
+	assert_int_not_equal(excl, 0);
+	open_default(f);
+	assert_true(hal_serial_fd(&f->serial) >= 0);
+	/* ... and it holds the port against the next one. */
+	struct hal_serial other;
+	struct hal_serial_config cfg = HAL_SERIAL_CONFIG_DEFAULT;
+	assert_int_equal(hal_serial_linux_new(&other), 0);
+	assert_int_equal(hal_serial_open(&other, f->slave, &cfg), -EBUSY);
+	hal_serial_destroy(&other);
+	close(dead);
+}
+
 static void test_lines_not_supported_on_pty(void **state)
 {
 	struct fixture *f = *state;
@@ -344,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_via_loop_and_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exclusive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_exclusive_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lines_not_supported_on_pty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_close_surfaces_in_one_turn, setup,
 						teardown),
