@@ -40,7 +40,7 @@ memcheck: build
 	cd $(BUILD) && ctest -T memcheck -L unit --output-on-failure -j $(JOBS)
 
 bench: build
-	@for b in $(BUILD)/bin/bench_*; do [ -x "$$b" ] && echo "== $$b" && "$$b"; done
+	@tests/bench/run-all.sh $(BUILD)/bin
 
 # The appliance on boards/sim: two simulated modems, a mock cloud provider,
 # smsrelayd in the foreground; Ctrl-C stops everything it started.

@@ -94,7 +94,7 @@ static int set_board_description(struct board_parse *st, void *obj, const char *
 static int set_board_hal(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board *b = obj;
-	int val;
+	int val = 0;
 	int rc = set_enum(st, key, v, backend_names, ARRAY_LEN(backend_names), &val);
 
 	if (!rc)
@@ -125,7 +125,7 @@ static int set_modem_baud(struct board_parse *st, void *obj, const char *key, co
 static int set_modem_parity(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_modem *m = obj;
-	int val;
+	int val = 0;
 	int rc = set_enum(st, key, v, parity_names, ARRAY_LEN(parity_names), &val);
 
 	if (!rc)
@@ -148,7 +148,7 @@ static int set_modem_stop_bits(struct board_parse *st, void *obj, const char *ke
 static int set_modem_flow(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_modem *m = obj;
-	int val;
+	int val = 0;
 	int rc = set_enum(st, key, v, flow_names, ARRAY_LEN(flow_names), &val);
 
 	if (!rc)
@@ -159,7 +159,7 @@ static int set_modem_flow(struct board_parse *st, void *obj, const char *key, co
 static int set_modem_profile(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_modem *m = obj;
-	int val;
+	int val = 0;
 	int rc = set_enum(st, key, v, profile_names, ARRAY_LEN(profile_names), &val);
 
 	if (!rc)
@@ -223,7 +223,7 @@ static int set_gpio_active_low(struct board_parse *st, void *obj, const char *ke
 static int set_gpio_direction(struct board_parse *st, void *obj, const char *key, const char *v)
 {
 	struct hal_board_gpio *g = obj;
-	int val;
+	int val = 0;
 	int rc = set_enum(st, key, v, direction_names, ARRAY_LEN(direction_names), &val);
 
 	if (!rc)
@@ -338,7 +338,7 @@ const char *hal_board_parity_str(enum hal_parity p)
 
 int hal_board_backend_parse(const char *s, enum hal_board_backend *out)
 {
-	int val;
+	int val = 0;
 
 	if (!s || nv_parse(backend_names, ARRAY_LEN(backend_names), s, &val))
 		return -EINVAL;
@@ -348,7 +348,7 @@ int hal_board_backend_parse(const char *s, enum hal_board_backend *out)
 
 int hal_board_profile_parse(const char *s, enum hal_board_profile *out)
 {
-	int val;
+	int val = 0;
 
 	if (!s || nv_parse(profile_names, ARRAY_LEN(profile_names), s, &val))
 		return -EINVAL;
