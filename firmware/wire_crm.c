@@ -42,13 +42,18 @@ void wire_crm_set_outbox(struct daemon *d)
 		crm_set_outbox(d->crm, d->outbox);
 }
 
-/* The webhook worker POSTs what the outbox observer queued (crm). */
+/* The webhook worker POSTs what the outbox observer queued (crm), with
+ * the [webhooks] timing (replay_window_s is for receivers only). */
 static int webhooks_start(struct daemon *d, const struct api_backend *be, char *err, size_t err_len)
 {
+	const struct config_webhooks *cw = &d->set.cfg.webhooks;
 	struct webhooks_config wc = {
 	    .loop = &d->loop,
 	    .backend = be,
-	    .timeout_ms = (long)d->set.cfg.webhooks.timeout_s * 1000,
+	    .timeout_ms = (long)cw->timeout_s * 1000,
+	    .backoff_initial_ms = (int64_t)cw->backoff_initial_s * 1000,
+	    .backoff_max_ms = (int64_t)cw->backoff_max_s * 1000,
+	    .retry_for_ms = (int64_t)cw->retry_for_h * 3600 * 1000,
 	};
 	struct webhooks *wh = NULL;
 	int rc = webhooks_new(&wh, &wc);

@@ -101,6 +101,11 @@ int api_metrics_render(const struct api_metrics *m, char **out, size_t *len)
 	put(&b, "# HELP smsrelay_retries_total Send attempts after the first.\n"
 		"# TYPE smsrelay_retries_total counter\nsmsrelay_retries_total %llu\n",
 	    (unsigned long long)m->retries_total);
+	put(&b, "# HELP smsrelay_possible_duplicates_total Sends interrupted by a crash and "
+		"sent again (the network may have the message twice).\n"
+		"# TYPE smsrelay_possible_duplicates_total counter\n"
+		"smsrelay_possible_duplicates_total %llu\n",
+	    (unsigned long long)m->possible_duplicates);
 	put(&b, "# HELP smsrelay_modem_signal_dbm Modem signal strength.\n"
 		"# TYPE smsrelay_modem_signal_dbm gauge\n");
 	for (size_t i = 0; i < m->n_modems && i < API_MODEMS_MAX; i++)

@@ -92,6 +92,17 @@ static int check_outbox(struct cfg_parse *st)
 	return 0;
 }
 
+static int check_webhooks(struct cfg_parse *st)
+{
+	const struct config_webhooks *w = &st->c.webhooks;
+
+	if (w->backoff_initial_s > w->backoff_max_s)
+		return cfg_fail(st, line_of(st, w, CFG_WEBHOOKS, "backoff_initial_s"),
+				"backoff_initial_s (%u) is above backoff_max_s (%u)",
+				w->backoff_initial_s, w->backoff_max_s);
+	return 0;
+}
+
 static int require(struct cfg_parse *st, const void *obj, enum cfg_kind kind,
 		   const char *section, const char *key, bool secret)
 {
@@ -194,8 +205,8 @@ static int check_routes(struct cfg_parse *st)
 
 int cfg_finish(struct cfg_parse *st)
 {
-	if (check_api(st) || check_outbox(st) || check_twilio(st) || check_telesign(st) ||
-	    check_modems(st) || check_routes(st))
+	if (check_api(st) || check_outbox(st) || check_webhooks(st) || check_twilio(st) ||
+	    check_telesign(st) || check_modems(st) || check_routes(st))
 		return -EINVAL;
 	return 0;
 }

@@ -83,6 +83,7 @@ static const struct cfg_key api_keys[] = {
 static const struct cfg_key webhooks_keys[] = {
     UINT("timeout_s", struct config_webhooks, timeout_s, 1, 120, CK_LIVE),
     UINT("retry_for_h", struct config_webhooks, retry_for_h, 24, 720, CK_LIVE),
+    UINT("backoff_initial_s", struct config_webhooks, backoff_initial_s, 1, 3600, CK_LIVE),
     UINT("backoff_max_s", struct config_webhooks, backoff_max_s, 1, 86400, CK_LIVE),
     UINT("replay_window_s", struct config_webhooks, replay_window_s, 60, 3600, CK_LIVE),
 };
@@ -294,6 +295,7 @@ void config_defaults(struct smsrelay_config *c)
 
 	c->webhooks.timeout_s = 10;
 	c->webhooks.retry_for_h = 72;
+	c->webhooks.backoff_initial_s = 10;
 	c->webhooks.backoff_max_s = 600;
 	c->webhooks.replay_window_s = 300;
 

@@ -345,6 +345,7 @@ static int op_metrics(void *ctx, struct api_metrics *out)
 			return -ENOMEM;
 		outbox_metrics_get(ob, m);
 		out->retries_total = m->retries;
+		out->possible_duplicates = m->possible_duplicates;
 		latency_into(m, out);
 		free(m);
 	}

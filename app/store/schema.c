@@ -156,6 +156,26 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX webhook_deliveries_order"
 	" ON webhook_deliveries(webhook_id, conversation_id, id);"
 	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at);",
+
+	/* v5: a delivery id is never used twice (receivers deduplicate on
+	 * X-Smsrelay-Delivery): the queue is rebuilt with AUTOINCREMENT, rows
+	 * and ids kept. Copying the rows seeds sqlite_sequence with their
+	 * max(id); earlier builds kept no high-water mark, so ids handed out
+	 * and already deleted before this step cannot be known, and the
+	 * sequence starts above the highest one still queued (0 if empty). */
+	"CREATE TABLE webhook_deliveries_v5("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" webhook_id INTEGER REFERENCES webhooks(id) ON DELETE CASCADE,"
+	" conversation_id INTEGER NOT NULL, event_type INTEGER NOT NULL,"
+	" payload BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL);"
+	"INSERT INTO webhook_deliveries_v5 SELECT id,webhook_id,conversation_id,event_type,"
+	" payload,attempts,created_at,next_attempt_at FROM webhook_deliveries ORDER BY id;"
+	"DROP TABLE webhook_deliveries;"
+	"ALTER TABLE webhook_deliveries_v5 RENAME TO webhook_deliveries;"
+	"CREATE INDEX webhook_deliveries_order"
+	" ON webhook_deliveries(webhook_id, conversation_id, id);"
+	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at);",
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) == STORE_SCHEMA_VERSION,

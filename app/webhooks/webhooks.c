@@ -105,9 +105,9 @@ static void on_done(void *arg, CURL *easy, CURLcode result)
 	} else {
 		bool give_up = false;
 		/* d.attempts failures before this one: the first retry comes
-		 * 10 s after the first failure, then 20 s, 40 s ... 1 h. */
-		int64_t next = api_webhook_next_attempt(f->d.attempts, f->d.created_at, now,
-							&give_up);
+		 * backoff_initial_ms after the first failure, then doubling. */
+		int64_t next = webhooks_next_attempt(w, f->d.attempts, f->d.created_at, now,
+						     &give_up);
 
 		rc = ops(w)->webhook_mark_failed(bctx(w), f->d.id, next, give_up);
 		w->m.failed_attempts++;
@@ -205,8 +205,8 @@ static int start(struct webhooks *w, struct api_webhook_delivery *d, int64_t now
 		 * deleted or disabled webhook's deliveries just wait. */
 		if (rc != -ENOENT && rc != -ECANCELED) {
 			bool give_up = false;
-			int64_t next = api_webhook_next_attempt(d->attempts, d->created_at, now,
-								&give_up);
+			int64_t next = webhooks_next_attempt(w, d->attempts, d->created_at, now,
+							     &give_up);
 
 			ops(w)->webhook_mark_failed(bctx(w), d->id, next, give_up);
 			w->m.failed_attempts++;
@@ -271,6 +271,36 @@ void webhooks_notify(void *arg)
 		hal_loop_wake(w->cfg.loop, w->waker);
 }
 
+int64_t webhooks_next_attempt(const struct webhooks *w, unsigned attempts, int64_t created_at,
+			      int64_t now, bool *give_up)
+{
+	int64_t delay = w->cfg.backoff_initial_ms;
+
+	for (unsigned i = 0; i < attempts && delay < w->cfg.backoff_max_ms; i++)
+		delay *= 2;
+	if (delay > w->cfg.backoff_max_ms)
+		delay = w->cfg.backoff_max_ms;
+	*give_up = now >= created_at + w->cfg.retry_for_ms;
+	return now + delay;
+}
+
+/* Zeroes become the defaults; the rest must make sense together. The
+ * caps keep the doubling far from overflow. */
+static int retry_settings(struct webhooks_config *c)
+{
+	if (!c->backoff_initial_ms)
+		c->backoff_initial_ms = WEBHOOKS_BACKOFF_INITIAL_MS;
+	if (!c->backoff_max_ms)
+		c->backoff_max_ms = WEBHOOKS_BACKOFF_MAX_MS;
+	if (!c->retry_for_ms)
+		c->retry_for_ms = WEBHOOKS_RETRY_MIN_MS;
+	if (c->backoff_initial_ms < 0 || c->backoff_max_ms < c->backoff_initial_ms ||
+	    c->backoff_max_ms > 7LL * 86400 * 1000 || c->retry_for_ms < WEBHOOKS_RETRY_MIN_MS ||
+	    c->retry_for_ms > 365LL * 86400 * 1000)
+		return -EINVAL;
+	return 0;
+}
+
 int webhooks_new(struct webhooks **out, const struct webhooks_config *cfg)
 {
 	struct webhooks *w;
@@ -285,6 +315,10 @@ int webhooks_new(struct webhooks **out, const struct webhooks_config *cfg)
 	if (!w)
 		return -ENOMEM;
 	w->cfg = *cfg;
+	if (retry_settings(&w->cfg)) {
+		free(w);
+		return -EINVAL;
+	}
 	if (!w->cfg.max_in_flight)
 		w->cfg.max_in_flight = 8;
 	if (w->cfg.timeout_ms <= 0)

@@ -1,6 +1,7 @@
 /* Faults on demand (the API behind the control interface's "fault"
  * commands): response delay, silence, garbage, +CMS errors, network loss,
- * SIM removal, port vanishing. Reboot itself lives in simmodem.c. */
+ * SIM removal, port vanishing; clearing them all (a vanished port comes
+ * back at once). Reboot itself lives in simmodem.c. */
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -124,6 +125,12 @@ void simmodem_fault_clear(struct simmodem *m)
 		simmodem_fault_netloss(m, -1);
 	if (m->sim_removed)
 		simmodem_fault_sim(m, false);
+	if (m->port_gone) {
+		/* The port comes back now, as at the vanish's end: a new pty
+		 * (port_event), then the boot. */
+		sm_cancel(m, &m->vanish_timer);
+		sm_vanish_end(m);
+	}
 }
 
 int simmodem_offer(struct simmodem *m, int kind, const char *hex)

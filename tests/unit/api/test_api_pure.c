@@ -368,6 +368,7 @@ static void test_metrics_text(void **state)
 	m->modems[0].signal_dbm = -80;
 	m->modems[0].registered = 1;
 	m->webhook_backlog = 12;
+	m->possible_duplicates = 4;
 	assert_int_equal(api_metrics_render(m, &txt, &len), 0);
 	assert_int_equal(strlen(txt), len);
 	assert_non_null(strstr(txt, "smsrelay_messages{status=\"delivered\",channel=\"modem0\"} 5\n"));
@@ -379,6 +380,8 @@ static void test_metrics_text(void **state)
 	assert_non_null(strstr(txt, "smsrelay_modem_signal_dbm{modem=\"modem0\"} -80\n"));
 	assert_non_null(strstr(txt, "smsrelay_modem_registered{modem=\"modem0\"} 1\n"));
 	assert_non_null(strstr(txt, "smsrelay_webhook_backlog 12\n"));
+	assert_non_null(strstr(txt, "# TYPE smsrelay_possible_duplicates_total counter\n"
+				    "smsrelay_possible_duplicates_total 4\n"));
 	assert_non_null(strstr(txt, "# TYPE smsrelay_send_latency_seconds histogram\n"));
 	free(txt);
 	free(m);

@@ -90,6 +90,9 @@ static void test_defaults(void **state)
 	assert_int_equal(d->routing.n_allow, 0);
 	assert_false(d->twilio.present);
 	assert_int_equal(d->telesign.message_type, CONFIG_TELESIGN_ARN);
+	assert_int_equal(d->webhooks.backoff_initial_s, 10);
+	assert_int_equal(d->webhooks.backoff_max_s, 600);
+	assert_int_equal(d->webhooks.retry_for_h, 72);
 	assert_int_equal(d->n_modems, 0);
 	/* An empty file gives exactly the defaults (bar the source name). */
 	assert_int_equal(config_parse("", 0, "empty.conf", p, err, sizeof(err)), 0);
@@ -341,6 +344,11 @@ static void test_values(void **state)
 	parse_fails("[route.+44]\nchannels = a b c d e\n", 2, "too many channels (max 4)");
 	parse_fails("[route.+44]\nchannels = a a\n", 2, "a is listed twice");
 	parse_fails("[routing]\ndeny_prefixes = +1 1876\n", 2, "bad prefix '1876'");
+	/* [webhooks]: a first retry after the cap, or under a day of retries. */
+	parse_fails("[webhooks]\nbackoff_max_s = 60\nbackoff_initial_s = 61\n", 3,
+		    "backoff_initial_s (61) is above backoff_max_s (60)");
+	parse_fails("[webhooks]\nretry_for_h = 23\n", 2, "(allowed: 24..720)");
+	parse_fails("[webhooks]\nbackoff_initial_s = 0\n", 2, "(allowed: 1..3600)");
 	parse_fails("[routing]\nallow_countries = ,\n", 2, "allow_countries: empty list");
 	parse_fails("[routing]\nutc_offset_min = -841\n", 2, "(allowed: -840..840)");
 	parse_fails("[twilio]\naccount_sid = AC0123456789abcdef0123456789abcdef\n"

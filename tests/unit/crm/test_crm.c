@@ -530,6 +530,40 @@ static void test_webhook_events(void **state)
 	assert_int_equal(backlog, 0);
 }
 
+/* /metrics counts the sends the crash rule requeued (docs/store.md): a
+ * message left `sending` by a dead outbox is a possible duplicate when a
+ * new outbox recovers the same store. */
+static void test_metrics_possible_duplicates(void **state)
+{
+	struct fx *f = *state;
+	struct api_metrics *mx = calloc(1, sizeof(*mx));
+	struct outbox_config oc = { .store = f->store, .loop = &f->loop, .rng = &f->rng,
+				    .default_validity_s = 3600,
+				    .observer = crm_outbox_observer(f->crm) };
+	struct api_msg *m = calloc(1, sizeof(*m));
+	uint64_t id;
+
+	assert_non_null(mx);
+	assert_non_null(m);
+	assert_int_equal(OPS(f)->metrics(CTX(f), mx), 0);
+	assert_int_equal(mx->possible_duplicates, 0);
+	id = send(f, 1, "north", "+4917655555555", "hi");
+	assert_true(hal_loop_sim_run_until_idle(&f->loop) >= 0);
+	assert_int_equal(f->modem.n, 1); /* handed to the modem: `sending` */
+	/* The process dies with the send open; a new outbox recovers. */
+	crm_set_outbox(f->crm, NULL);
+	outbox_destroy(f->ob);
+	fake_channel_init(&f->modem, "modem0", CHANNEL_MODEM);
+	assert_int_equal(outbox_new(&f->ob, &oc), 0);
+	crm_set_outbox(f->crm, f->ob);
+	assert_int_equal(OPS(f)->metrics(CTX(f), mx), 0);
+	assert_int_equal(mx->possible_duplicates, 1);
+	assert_int_equal(OPS(f)->msg_get(CTX(f), id, m), 0);
+	assert_int_equal(m->status, MSG_QUEUED); /* requeued, to be sent again */
+	free(m);
+	free(mx);
+}
+
 static void test_bootstrap(void **state)
 {
 	struct fx *f = *state;
@@ -628,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_templates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_webhook_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_possible_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootstrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootstrap_facade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_health_and_channels, setup, teardown),

@@ -259,6 +259,32 @@ static void test_fault_vanish(void **state)
 	fx_free(f);
 }
 
+/* `fault MODEM clear` ends a vanish early: the port is back at once (one
+ * port event), the modem boots, and the old vanish end never fires. */
+static void test_fault_clear_ends_vanish(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL, NULL);
+
+	assert_int_equal(simmodem_fault_vanish(f->m[0], 60000), 0);
+	assert_int_equal(f->port_events, 1);
+	assert_true(hal_serial_write(&f->host[0], "AT\r", 3) < 0); /* device gone */
+	fx_advance(f, 100);
+	simmodem_fault_clear(f->m[0]);
+	assert_int_equal(f->port_events, 2); /* back now, not after 60 s */
+	fx_clear(f);
+	fx_advance(f, 10);
+	assert_non_null(strstr(fx_read(f, 0), "RDY"));
+	assert_string_equal(fx_cmd(f, 0, "AT\r"), "AT\r\r\nOK\r\n");
+	fx_advance(f, 60000);
+	assert_int_equal(f->port_events, 2); /* the vanish's end was canceled */
+	assert_non_null(strstr(fx_cmd(f, 0, "AT\r"), "\r\nOK\r\n"));
+	/* Clearing with no fault leaves the port alone. */
+	simmodem_fault_clear(f->m[0]);
+	assert_int_equal(f->port_events, 2);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_fault_latency_and_silence),
 		cmocka_unit_test(test_fault_sim_removed),
 		cmocka_unit_test(test_fault_vanish),
+		cmocka_unit_test(test_fault_clear_ends_vanish),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

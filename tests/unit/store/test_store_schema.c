@@ -130,6 +130,50 @@ static void check_v4(struct store *s, int v)
 		assert_int_equal(n, 1);
 		assert_int_equal(d[0].webhook_id, 1);
 		assert_string_equal(d[0].payload, "{\"old\":1}");
+		assert_int_equal(d[0].id, 41); /* v4 and v5 rebuilds keep ids */
+		store_delivery_release(&d[0]);
+	}
+}
+
+/* Drains the delivery queue (every due head delivered), returning the
+ * highest id it saw. */
+static uint64_t drain_deliveries(struct store *s)
+{
+	struct store_delivery d[4];
+	uint64_t hi = 0;
+	int n;
+
+	while ((n = store_delivery_due(s, INT64_MAX, d, 4)) > 0) {
+		for (int i = 0; i < n; i++) {
+			if (d[i].id > hi)
+				hi = d[i].id;
+			assert_int_equal(store_delivery_done(s, d[i].id), 0);
+			store_delivery_release(&d[i]);
+		}
+	}
+	assert_int_equal(n, 0);
+	return hi;
+}
+
+/* v5: delivery ids are never reused, even once the queue is empty (a
+ * receiver deduplicates on X-Smsrelay-Delivery). `floor`: an id the
+ * store has handed out already. */
+static void check_delivery_ids_unique(struct store *s, uint64_t conv, uint64_t floor)
+{
+	struct store_delivery d[2];
+	uint64_t hi = drain_deliveries(s);
+	size_t nd = 0;
+
+	if (hi < floor)
+		hi = floor;
+	assert_true(hi > 0);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(store_delivery_enqueue(s, 0, conv, "{}", 2, 1, &nd), 0);
+		assert_int_equal(nd, 1);
+		assert_int_equal(store_delivery_due(s, INT64_MAX, d, 2), 1);
+		assert_true(d[0].id > hi); /* not 1 again after the drain */
+		hi = d[0].id;
+		assert_int_equal(store_delivery_done(s, d[0].id), 0);
 		store_delivery_release(&d[0]);
 	}
 }
@@ -168,9 +212,9 @@ static void test_migrate_from_every_version(void **state)
 					"'',1000,1000);UPDATE messages SET conversation_id=1;"
 					"INSERT INTO webhooks(id,url,events,secret,enabled,created_at)"
 					" VALUES(1,'http://127.0.0.1:1/h',3,'s',1,1);"
-					"INSERT INTO webhook_deliveries(webhook_id,conversation_id,"
+					"INSERT INTO webhook_deliveries(id,webhook_id,conversation_id,"
 					"event_type,payload,created_at,next_attempt_at)"
-					" VALUES(1,1,1,'{\"old\":1}',1,1)");
+					" VALUES(41,1,1,1,'{\"old\":1}',1,1)");
 		assert_int_equal(store_open(&s, &o), 0);
 		assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
 		/* Old rows survive byte for byte and gain the new columns. */
@@ -203,6 +247,8 @@ static void test_migrate_from_every_version(void **state)
 		assert_int_equal(store_delivery_enqueue(s, 0, conv.id, "{}", 2, 1, &nd), 0);
 		assert_int_equal(nd, v >= 3 ? 1 : 0); /* the v3 webhook only */
 		check_v4(s, v);
+		if (v >= 3)
+			check_delivery_ids_unique(s, conv.id, 41);
 		store_close(s);
 		/* Reopening an up-to-date file changes nothing. */
 		assert_int_equal(store_open(&s, &o), 0);
@@ -221,6 +267,19 @@ static void test_fresh_and_create_at_version(void **state)
 	assert_int_equal(store_create_at_version(t->db, STORE_SCHEMA_VERSION + 1), -EINVAL);
 	assert_int_equal(store_open(&s, &o), 0);
 	assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+	{
+		/* A fresh file: the first delivery is 1, and after the queue
+		 * drains the next is still above it. */
+		struct store_webhook h = { .events = 3, .enabled = true }, ho;
+		size_t nd = 0;
+
+		strcpy(h.url, "http://127.0.0.1:1/h");
+		strcpy(h.secret, "s");
+		assert_int_equal(store_webhook_create(s, &h, 1, &ho), 0);
+		assert_int_equal(store_delivery_enqueue(s, 0, 1, "{}", 2, 1, &nd), 0);
+		assert_int_equal(nd, 1);
+		check_delivery_ids_unique(s, 1, 0);
+	}
 	store_close(s);
 	assert_int_equal(store_create_at_version(t->db, 1), -EEXIST);
 }

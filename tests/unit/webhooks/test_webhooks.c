@@ -191,6 +191,19 @@ static void start_worker(struct fx *f, long timeout_ms)
 	crm_set_webhook_notify(f->crm, webhooks_notify, f->wh);
 }
 
+/* start_worker with the retry settings smsrelayd passes from [webhooks]. */
+static void start_worker_retry(struct fx *f, int64_t initial_ms, int64_t max_ms,
+			       int64_t retry_for_ms)
+{
+	struct webhooks_config wc = { .loop = &f->loop, .backend = &f->be, .max_in_flight = 8,
+				      .timeout_ms = 5000, .poll_ms = 20,
+				      .backoff_initial_ms = initial_ms, .backoff_max_ms = max_ms,
+				      .retry_for_ms = retry_for_ms };
+
+	assert_int_equal(webhooks_new(&f->wh, &wc), 0);
+	crm_set_webhook_notify(f->crm, webhooks_notify, f->wh);
+}
+
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -422,6 +435,69 @@ static void test_dropped_only_after_24h(void **state)
 	assert_int_equal(backlog(f), 0);
 }
 
+/* The retry timing comes from the config (backoff_initial_ms doubling to
+ * backoff_max_ms, give up after retry_for_ms), not from constants. */
+static void test_configured_backoff(void **state)
+{
+	struct fx *f = *state;
+	int64_t start = hal_clock_wall_ms(&f->vclock), h48 = 48LL * 3600 * 1000;
+	static const int64_t gaps[] = { 2000, 4000, 5000, 5000 }; /* 2 s, 4 s, cap 5 s */
+	bool give_up = true;
+
+	rx_set(f, RX_FAIL, false);
+	start_worker_retry(f, 2000, 5000, h48);
+	enqueue(f, 3, "C1");
+	WAIT_FOR(f, metrics(f).failed_attempts == 1);
+	for (size_t i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
+		hal_vclock_advance(&f->vclock, gaps[i] - 1);
+		assert_int_equal(webhooks_kick(f->wh), 0); /* not before */
+		hal_vclock_advance(&f->vclock, 1);
+		assert_int_equal(webhooks_kick(f->wh), 1);
+		WAIT_FOR(f, metrics(f).failed_attempts == i + 2);
+	}
+	/* Past 24 h (the default) it still retries; it gives up at 48 h. */
+	assert_int_equal(webhooks_next_attempt(f->wh, 1, start, start + 25 * 3600 * 1000LL,
+					       &give_up), start + 25 * 3600 * 1000LL + 4000);
+	assert_false(give_up);
+	webhooks_next_attempt(f->wh, 60, start, start + h48 - 1, &give_up);
+	assert_false(give_up);
+	assert_int_equal(webhooks_next_attempt(f->wh, 60, start, start + h48, &give_up),
+			 start + h48 + 5000);
+	assert_true(give_up);
+	assert_int_equal(metrics(f).dropped, 0);
+	assert_int_equal(backlog(f), 1);
+}
+
+/* Settings that make no sense are refused, and less than a day of retries
+ * is never allowed. */
+static void test_retry_settings_checked(void **state)
+{
+	struct fx *f = *state;
+	struct webhooks_config wc = { .loop = &f->loop, .backend = &f->be };
+	struct webhooks *w = NULL;
+	bool give_up;
+
+	wc.retry_for_ms = WEBHOOKS_RETRY_MIN_MS - 1;
+	assert_int_equal(webhooks_new(&w, &wc), -EINVAL);
+	wc.retry_for_ms = 0;
+	wc.backoff_initial_ms = 20000;
+	wc.backoff_max_ms = 10000;
+	assert_int_equal(webhooks_new(&w, &wc), -EINVAL);
+	wc.backoff_initial_ms = -1;
+	wc.backoff_max_ms = 0;
+	assert_int_equal(webhooks_new(&w, &wc), -EINVAL);
+	assert_null(w);
+	/* Zeroes: 10 s doubling to 1 h, a day. */
+	wc.backoff_initial_ms = 0;
+	assert_int_equal(webhooks_new(&w, &wc), 0);
+	assert_int_equal(webhooks_next_attempt(w, 0, 0, 100, &give_up), 100 + 10000);
+	assert_int_equal(webhooks_next_attempt(w, 30, 0, 100, &give_up), 100 + 3600000);
+	assert_false(give_up);
+	webhooks_next_attempt(w, 30, 0, WEBHOOKS_RETRY_MIN_MS, &give_up);
+	assert_true(give_up);
+	webhooks_destroy(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +507,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dropped_only_after_24h, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_twilio_status_callback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_configured_backoff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_settings_checked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

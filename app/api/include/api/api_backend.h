@@ -295,6 +295,7 @@ struct api_metrics {
 	double latency_sum_s;
 	uint64_t latency_count;
 	uint64_t retries_total;
+	uint64_t possible_duplicates;     /* sends requeued by the crash rule */
 	struct api_modem_metrics modems[API_MODEMS_MAX];
 	size_t n_modems;
 	uint64_t webhook_backlog;

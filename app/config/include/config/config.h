@@ -125,12 +125,16 @@ struct config_api {
 	char public_url[CONFIG_URL_LEN];  /* http(s):// base the internet reaches; "" none */
 };
 
-/* [webhooks] */
+/* [webhooks]: the delivery worker's timing (webhooks_config). */
 struct config_webhooks {
-	unsigned timeout_s;	  /* per delivery attempt: 1..120, default 10 */
-	unsigned retry_for_h;	  /* keep retrying: 24..720, default 72 */
-	unsigned backoff_max_s;	  /* 1..86400, default 600 */
-	unsigned replay_window_s; /* receivers reject older signatures: 60..3600, default 300 */
+	unsigned timeout_s;	    /* per delivery attempt: 1..120, default 10 */
+	unsigned retry_for_h;	    /* keep retrying: 24..720, default 72 */
+	unsigned backoff_initial_s; /* first retry after: 1..3600, default 10; <= backoff_max_s */
+	unsigned backoff_max_s;	    /* cap between retries: 1..86400, default 600 */
+	/* Documented for receivers only (docs/webhooks.md): the window they
+	 * should apply to X-Smsrelay-Signature's t; the daemon sends it
+	 * nowhere. 60..3600, default 300. */
+	unsigned replay_window_s;
 };
 
 /* [modem.NAME]: overrides for a modem the board declares. */

@@ -27,7 +27,7 @@
 #include "drivers/msg_status.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 #define STORE_ADDR_MAX 32     /* E.164 or alphanumeric sender, NUL included */
 #define STORE_NAME_MAX 64     /* channel names, preferences, BUs, CRM types */

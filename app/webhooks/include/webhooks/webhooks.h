@@ -8,8 +8,10 @@
  * api_webhook_sign (header X-Smsrelay-Signature, api_webhook.h), and:
  *   2xx             -> webhook_mark_delivered;
  *   anything else   -> webhook_mark_failed with the next attempt from
- *   (error, timeout)   api_webhook_next_attempt (exponential, 10 s doubling
- *                      to 1 h), dropped only once 24 h have passed.
+ *   (error, timeout)   webhooks_next_attempt (exponential: backoff_initial_ms
+ *                      doubling up to backoff_max_ms), dropped only once
+ *                      retry_for_ms (at least 24 h) have passed since the
+ *                      event was queued.
  * A delivery with webhook_id 0 is a Twilio StatusCallback (payload
  * {"url","auth_token","params"} from the crm): POSTed as Twilio's form
  * with X-Twilio-Signature (api_twilio_signature), same retries.
@@ -38,7 +40,18 @@ struct webhooks_config {
 	unsigned max_in_flight;            /* POSTs at once; 0: 8 */
 	long timeout_ms;                   /* per POST, connect included; 0: 10000 */
 	int64_t poll_ms;                   /* look for due deliveries this often; 0: 1000 */
+	/* Retries (smsrelayd: [webhooks] backoff_initial_s, backoff_max_s,
+	 * retry_for_h). 0 takes the default; anything else out of range is
+	 * -EINVAL from webhooks_new. */
+	int64_t backoff_initial_ms;        /* first retry after; 0: 10000; <= backoff_max_ms */
+	int64_t backoff_max_ms;            /* cap between tries; 0: 3600000 */
+	int64_t retry_for_ms;              /* give up after; 0: 24 h; >= WEBHOOKS_RETRY_MIN_MS */
 };
+
+#define WEBHOOKS_BACKOFF_INITIAL_MS 10000LL
+#define WEBHOOKS_BACKOFF_MAX_MS 3600000LL
+/* Receivers are promised at least a day of retries (issue 6). */
+#define WEBHOOKS_RETRY_MIN_MS (24LL * 3600 * 1000)
 
 struct webhooks_metrics {
 	uint64_t posted;                   /* attempts started */
@@ -61,5 +74,11 @@ void webhooks_notify(void *w);
  * started or -errno from the backend. */
 int webhooks_kick(struct webhooks *w);
 void webhooks_metrics_get(const struct webhooks *w, struct webhooks_metrics *out);
+/* The next attempt after `attempts` failures of a delivery queued at
+ * created_at, under w's retry settings: backoff_initial_ms doubling per
+ * failure, capped at backoff_max_ms. *give_up is set only once now >=
+ * created_at + retry_for_ms. Returns the time of the next attempt. */
+int64_t webhooks_next_attempt(const struct webhooks *w, unsigned attempts, int64_t created_at,
+			      int64_t now, bool *give_up);
 
 #endif

@@ -166,7 +166,9 @@ void simmodem_reboot(struct simmodem *m);
 /* The port vanishes for ms (see port_event), then the modem boots again.
  * Returns 0 or -EINVAL (ms < 0). */
 int simmodem_fault_vanish(struct simmodem *m, int64_t ms);
-/* Clear every fault (latency back to the configured one). */
+/* Clear every fault (latency back to the configured one). A vanished port
+ * comes back now, as when its time is up: port_event(gone = false), then
+ * the modem boots (boot_ms); the pending vanish end is canceled. */
 void simmodem_fault_clear(struct simmodem *m);
 
 /* Network side, used by simnet: offer a DELIVER (kind 0) or STATUS-REPORT
