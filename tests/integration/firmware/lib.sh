@@ -20,7 +20,8 @@ cleanup() {
 	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
 		kill -TERM "${PIDS[i]}" 2>/dev/null && wait "${PIDS[i]}" 2>/dev/null
 	done
-	rm -rf "$T"
+	# KEEP_T=1 keeps the scratch folder for a post-mortem.
+	if [ -n "${KEEP_T:-}" ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 
@@ -65,7 +66,8 @@ start_modemsim() {
 	wait_line "$T/modemsim.out" '^ready' "$!" >/dev/null || fail "modemsim did not start"
 }
 
-# write_config PORT [EXTRA_INI]: the daemon's config in $T/smsrelayd.conf.
+# write_config PORT [PRIORITY]: the daemon's config in $T/smsrelayd.conf;
+# $EXTRA_ROUTING goes into [routing], $EXTRA_CONF after [modem.modem0]'s keys.
 write_config() {
 	cat >"$T/smsrelayd.conf" <<CONF
 [daemon]
@@ -78,10 +80,12 @@ bind = 127.0.0.1
 port = $1
 [routing]
 allow_countries = 44 49
+${EXTRA_ROUTING:-}
 [modem.modem0]
 priority = ${2:-10}
-rate_per_min = 600
-burst = 10
+rate_per_min = ${MODEM0_RATE:-600}
+burst = ${MODEM0_BURST:-10}
+${EXTRA_CONF:-}
 CONF
 }
 
