@@ -29,7 +29,7 @@ int api_ratelimit_new(struct api_ratelimit **out, unsigned per_min)
 	if (!rl)
 		return -ENOMEM;
 	pthread_mutex_init(&rl->mu, NULL);
-	rl->per_min = per_min ? per_min : 1;
+	rl->per_min = per_min; /* 0: unlimited */
 	*out = rl;
 	return 0;
 }
@@ -84,6 +84,8 @@ unsigned api_ratelimit_take(struct api_ratelimit *rl, uint64_t token_id, int64_t
 	struct rl_slot *s;
 	unsigned wait = 0;
 
+	if (rl->per_min == 0)
+		return 0; /* unlimited */
 	pthread_mutex_lock(&rl->mu);
 	s = slot_for(rl, token_id, now_ms);
 	if (!s) {

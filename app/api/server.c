@@ -588,7 +588,8 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 	DFLT(per_ip_connections, 64);
 	DFLT(timeout_s, 30);
 	DFLT(threads, 4);
-	DFLT(rate_per_min, 6000);
+	/* rate_per_min 0 stays 0: unlimited, as [api] token_rate_per_min = 0
+	 * is documented (docs/config.md); the config's own default is 6000. */
 #undef DFLT
 	/* the callback keys are copied (and swapped) by callbacks.c */
 	rc = api_cb_state_new(&s->cb, &cfg->callbacks);
@@ -604,7 +605,8 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 	/* The connection memory pool holds the request headers: leave room
 	 * above max_header_bytes so our own 431 (with the error shape) is
 	 * what a client sees for moderately large headers. */
-	size_t pool = s->cfg.max_header_bytes * 4 < 65536 ? 65536 : s->cfg.max_header_bytes * 4;
+	size_t pool = s->cfg.max_header_bytes * 4 < API_POOL_MIN ? API_POOL_MIN
+								    : s->cfg.max_header_bytes * 4;
 	struct MHD_OptionItem tls_opts[] = {
 		{ MHD_OPTION_HTTPS_MEM_CERT, 0, s->cert },
 		{ MHD_OPTION_HTTPS_MEM_KEY, 0, s->key },

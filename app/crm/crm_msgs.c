@@ -102,6 +102,38 @@ static int contact_target(struct crm *c, struct api_msg_new *n)
 	return 0;
 }
 
+/* The 202's message from what was committed (the request as the outbox
+ * stored it plus what the enqueue returned), without reading the row back:
+ * the same fields crm_msg_to_api gives a GET right after. */
+static void committed_to_api(const struct api_msg_new *n, const struct outbox_msg *m,
+			     const struct outbox_result *res, struct api_msg *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->id = res->id;
+	a->user_id = n->user_id;
+	a->conversation_id = res->conversation_id;
+	a->contact_id = n->contact_id;
+	a->status = res->status;
+	a->source = n->source == API_SRC_TWILIO ? API_SRC_TWILIO : API_SRC_REST;
+	cp_cut(a->to, sizeof(a->to), n->to);
+	cp_cut(a->from, sizeof(a->from), n->from);
+	a->body_len = n->body_len < API_BODY_BYTES_MAX ? n->body_len : API_BODY_BYTES_MAX;
+	if (n->body && a->body_len)
+		memcpy(a->body, n->body, a->body_len);
+	cp_cut(a->encoding, sizeof(a->encoding), res->encoding);
+	a->segments = res->segments;
+	cp_cut(a->channel_pref, sizeof(a->channel_pref), res->channel_pref);
+	cp_cut(a->number_type, sizeof(a->number_type), m->number_type ? m->number_type : "");
+	if (m->crm_type) {
+		cp_cut(a->record_type, sizeof(a->record_type), m->crm_type);
+		cp_cut(a->record_id, sizeof(a->record_id), m->crm_id ? m->crm_id : "");
+	}
+	cp_cut(a->business_unit, sizeof(a->business_unit), n->business_unit);
+	a->created_at = a->updated_at = res->created_at;
+	a->send_at = res->send_at;
+	a->expires_at = res->expires_at;
+}
+
 static int op_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg *out,
 			 bool *replay)
 {
@@ -150,7 +182,10 @@ static int op_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg
 	if (rc)
 		return rc;
 	*replay = res.replay;
-	return crm_msg_get(c, res.id, out);
+	if (res.replay)
+		return crm_msg_get(c, res.id, out); /* the earlier message, as it is now */
+	committed_to_api(&n, &m, &res, out);
+	return 0;
 }
 
 static int op_msg_get(void *ctx, uint64_t id, struct api_msg *out)

@@ -276,6 +276,7 @@ static int dispatch_one(struct outbox *ob, uint64_t id, int64_t now)
 }
 
 static int64_t due_cb(void *arg);
+static void arm_due_at(struct outbox *ob, int64_t when, int64_t now);
 
 static void arm_due_timer(struct outbox *ob, int64_t now)
 {
@@ -285,17 +286,31 @@ static void arm_due_timer(struct outbox *ob, int64_t now)
 		hal_loop_cancel_timer(ob->cfg.loop, ob->due_timer);
 		ob->due_timer = 0;
 	}
+	ob->due_at = 0;
 	if (store_next_due(ob->cfg.store, now, &when) != 0 || when <= 0)
 		return;
+	arm_due_at(ob, when, now);
+}
+
+/* The due timer for when (absolute), replacing an armed one. */
+static void arm_due_at(struct outbox *ob, int64_t when, int64_t now)
+{
+	if (ob->due_timer)
+		hal_loop_cancel_timer(ob->cfg.loop, ob->due_timer);
+	ob->due_timer = 0;
+	ob->due_at = when;
 	hal_loop_add_timer(ob->cfg.loop, when > now ? when - now : 0, due_cb, ob, &ob->due_timer);
 }
 
-static int dispatch(struct outbox *ob)
+/* sweep: also expire what is past its validity (the kick and due-timer
+ * passes; the pass after an enqueue skips it: the due timer is armed for the
+ * earliest expiry too). */
+static int dispatch(struct outbox *ob, bool sweep)
 {
 	uint64_t ids[DISPATCH_PASS_MAX];
 	int64_t now = ob_now(ob);
 	size_t room = ob->cfg.max_in_flight - ob->n_flights;
-	int n, sent = 0, expired = store_expire_due(ob->cfg.store, now);
+	int n, sent = 0, expired = sweep ? store_expire_due(ob->cfg.store, now) : 0;
 
 	if (expired > 0) {
 		pthread_mutex_lock(&ob->m_mu);
@@ -321,7 +336,8 @@ static int64_t due_cb(void *arg)
 	struct outbox *ob = arg;
 
 	ob->due_timer = 0;
-	dispatch(ob);
+	ob->due_at = 0;
+	dispatch(ob, true);
 	return HAL_TIMER_STOP;
 }
 
@@ -330,7 +346,7 @@ static int64_t kick_cb(void *arg)
 	struct outbox *ob = arg;
 
 	ob->kick_timer = 0;
-	dispatch(ob);
+	dispatch(ob, true);
 	return HAL_TIMER_STOP;
 }
 
@@ -340,9 +356,26 @@ void ob_schedule_kick(struct outbox *ob)
 		hal_loop_add_timer(ob->cfg.loop, 0, kick_cb, ob, &ob->kick_timer);
 }
 
+/* After a group commit: a dispatch pass only when a new message is due now;
+ * for scheduled ones, at most an earlier due timer, with no store query. */
 void ob_on_wake(void *arg)
 {
-	dispatch(arg);
+	struct outbox *ob = arg;
+	bool pass;
+	int64_t next_at;
+
+	pthread_mutex_lock(&ob->m_mu);
+	pass = ob->wake_dispatch;
+	next_at = ob->wake_next_at;
+	ob->wake_dispatch = false;
+	ob->wake_next_at = 0;
+	pthread_mutex_unlock(&ob->m_mu);
+	if (pass) {
+		dispatch(ob, false);
+		return;
+	}
+	if (next_at > 0 && (!ob->due_timer || next_at < ob->due_at))
+		arm_due_at(ob, next_at, ob_now(ob));
 }
 
 void ob_stop_timers(struct outbox *ob)
@@ -352,9 +385,10 @@ void ob_stop_timers(struct outbox *ob)
 	if (ob->due_timer)
 		hal_loop_cancel_timer(ob->cfg.loop, ob->due_timer);
 	ob->kick_timer = ob->due_timer = 0;
+	ob->due_at = 0;
 }
 
 int outbox_kick(struct outbox *ob)
 {
-	return ob ? dispatch(ob) : -EINVAL;
+	return ob ? dispatch(ob, true) : -EINVAL;
 }

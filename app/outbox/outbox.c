@@ -192,6 +192,20 @@ static void commit_chunk(struct outbox *ob, struct ob_req *first, size_t k,
 		r->item = items[i];
 }
 
+/* What a new message asks of the loop: a dispatch pass when it is due now
+ * (queued), else a due timer no later than its send time or expiry. The
+ * loop then needs no store query to re-arm (docs/benchmarks.md). */
+static void note_due(const struct store_enqueue *it, bool *due_now, int64_t *next_at)
+{
+	int64_t t[2] = { it->status == MSG_SCHEDULED ? it->m->send_at : 0, it->m->expires_at };
+
+	if (it->status == MSG_QUEUED)
+		*due_now = true;
+	for (size_t i = 0; i < 2; i++)
+		if (t[i] > 0 && (!*next_at || t[i] < *next_at))
+			*next_at = t[i];
+}
+
 /* Commits a taken batch in transactions of at most max_batch messages
  * (normally one), then wakes its callers and the loop. */
 static void commit_batch(struct outbox *ob, struct ob_batch *b)
@@ -216,7 +230,12 @@ static void commit_batch(struct outbox *ob, struct ob_batch *b)
 		batches++;
 	}
 	free(items);
+	int64_t next_at = 0;
+	bool due_now = false;
+
 	for (r = b->head; r; r = r->next) {
+		if (r->item.rc == 0 && !r->item.replay)
+			note_due(&r->item, &due_now, &next_at);
 		if (r->item.rc == 0)
 			r->item.replay ? replays++ : ok++;
 		else if (r->item.rc == -EEXIST)
@@ -231,6 +250,9 @@ static void commit_batch(struct outbox *ob, struct ob_batch *b)
 	ob->m.enqueue_errors += errors;
 	ob->m.batches += batches;
 	ob->m.to_status[MSG_ACCEPTED] += ok;
+	ob->wake_dispatch = ob->wake_dispatch || due_now;
+	if (next_at > 0 && (!ob->wake_next_at || next_at < ob->wake_next_at))
+		ob->wake_next_at = next_at;
 	pthread_mutex_unlock(&ob->m_mu);
 
 	/* Wake the loop before the callers return, so a caller that then runs
@@ -318,6 +340,16 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_msg *m, struct outbox_
 	res->id = req.item.id;
 	res->status = req.item.status;
 	res->replay = req.item.replay;
+	if (req.item.rc == 0 && !req.item.replay) {
+		res->conversation_id = req.item.conversation_id;
+		res->created_at = req.item.created_at;
+		res->send_at = req.m.send_at;
+		res->expires_at = req.m.expires_at;
+		snprintf(res->encoding, sizeof(res->encoding), "%s",
+			 req.m.encoding ? req.m.encoding : "");
+		res->segments = req.m.segments;
+		snprintf(res->channel_pref, sizeof(res->channel_pref), "%s", req.m.channel_pref);
+	}
 	return req.item.rc;
 }
 

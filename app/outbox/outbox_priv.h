@@ -58,6 +58,11 @@ struct outbox {
 	bool thread_started;
 	pthread_t committer;
 
+	/* what committed batches ask of the loop (guarded by m_mu): a dispatch
+	 * pass (a message is due now) or only an earlier due timer */
+	bool wake_dispatch;
+	int64_t wake_next_at;          /* earliest next attempt / expiry, 0: none */
+
 	/* metrics (any thread reads) */
 	pthread_mutex_t m_mu;
 	struct outbox_metrics m;
@@ -69,6 +74,7 @@ struct outbox {
 	size_t n_flights;
 	hal_waker_id waker;
 	hal_timer_id due_timer;
+	int64_t due_at;                /* when due_timer fires (0: not armed) */
 	hal_timer_id kick_timer;
 };
 

@@ -176,6 +176,13 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX webhook_deliveries_order"
 	" ON webhook_deliveries(webhook_id, conversation_id, id);"
 	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at);",
+
+	/* v6: the dispatcher's timer and expiry queries become index lookups
+	 * (docs/benchmarks.md: without it both scanned every waiting message
+	 * after each commit). With messages_due (status, next_attempt_at) the
+	 * next attempt, expiry search and next expiry are per-status range
+	 * seeks. */
+	"CREATE INDEX messages_expiry ON messages(status, expires_at);",
 };
 
 _Static_assert(sizeof(store_migrations) / sizeof(store_migrations[0]) == STORE_SCHEMA_VERSION,

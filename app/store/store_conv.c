@@ -77,7 +77,7 @@ static int inbound_owner(struct store *s, const char *number, char *bu, size_t l
 
 int store_conv_attach(struct store *s, uint64_t msg_id, bool inbound, const char *number,
 		      const char *bu, int64_t contact_id, const char *crm_type,
-		      const char *crm_id, int64_t now)
+		      const char *crm_id, int64_t now, uint64_t *conv_id)
 {
 	char in_bu[STORE_NAME_MAX];
 	sqlite3_stmt *st;
@@ -109,6 +109,8 @@ int store_conv_attach(struct store *s, uint64_t msg_id, bool inbound, const char
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE || !conv)
 		return rc == SQLITE_DONE ? -EIO : store_err(rc);
+	if (conv_id)
+		*conv_id = conv;
 	st = store_xstmt(s, SX_MSG_SET_CONV, sql_msg_set_conv);
 	if (!st)
 		return -EIO;

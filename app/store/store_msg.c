@@ -129,8 +129,9 @@ static int insert_new(struct store *s, struct store_enqueue *it, int64_t now)
 		return store_err(rc);
 	it->id = (uint64_t)sqlite3_last_insert_rowid(s->db);
 	it->status = to;
+	it->created_at = now;
 	rc = store_conv_attach(s, it->id, false, m->to, m->business_unit ? m->business_unit : "",
-			       m->contact_id, m->crm_type, m->crm_id, now);
+			       m->contact_id, m->crm_type, m->crm_id, now, &it->conversation_id);
 	if (rc)
 		return rc;
 	rc = store_event_add(s, it->id, -1, MSG_ACCEPTED, "accept", 0, now);
@@ -510,9 +511,8 @@ static void fill_msg(sqlite3_stmt *st, struct store_msg *m)
 	store_col_str(st, c++, m->status_callback, sizeof(m->status_callback));
 }
 
-int store_msg_get_locked(struct store *s, uint64_t id, struct store_msg *out)
+static int msg_read(sqlite3_stmt *st, uint64_t id, struct store_msg *out)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_MSG_GET);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -536,8 +536,13 @@ int store_msg_get_locked(struct store *s, uint64_t id, struct store_msg *out)
 	} else {
 		rc = rc == SQLITE_DONE ? -ENOENT : store_err(rc);
 	}
-	sqlite3_reset(st);
+	sqlite3_reset(st); /* ends the read transaction: the next read sees newer commits */
 	return rc;
+}
+
+int store_msg_get_locked(struct store *s, uint64_t id, struct store_msg *out)
+{
+	return msg_read(store_stmt(s, ST_MSG_GET), id, out);
 }
 
 int store_msg_get(struct store *s, uint64_t id, struct store_msg *out)
@@ -546,6 +551,14 @@ int store_msg_get(struct store *s, uint64_t id, struct store_msg *out)
 
 	if (!s || !out)
 		return -EINVAL;
+	if (s->rdb) {
+		/* Every write was committed before its call returned: the reader
+		 * sees it, without waiting behind the writer's lock. */
+		pthread_mutex_lock(&s->rmu);
+		rc = msg_read(store_rstmt(s, ST_MSG_GET), id, out);
+		pthread_mutex_unlock(&s->rmu);
+		return rc;
+	}
 	pthread_mutex_lock(&s->mu);
 	rc = store_msg_get_locked(s, id, out);
 	pthread_mutex_unlock(&s->mu);

@@ -60,11 +60,20 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_DUE] = "SELECT id FROM messages WHERE status IN ('queued','scheduled')"
 		   " AND next_attempt_at<=?1 AND (expires_at=0 OR expires_at>?1)"
 		   " ORDER BY next_attempt_at, id LIMIT ?2",
+	/* One ORDER BY ... LIMIT 1 per status: each is a seek in messages_due
+	 * or messages_expiry (a MIN over an IN list is not); MIN skips NULLs. */
 	[ST_NEXT_DUE] =
-		"SELECT MIN(t) FROM (SELECT MIN(next_attempt_at) AS t FROM messages"
-		" WHERE status IN ('queued','scheduled') AND next_attempt_at>?1"
-		" UNION ALL SELECT MIN(expires_at) FROM messages"
-		" WHERE status IN " WAITING " AND expires_at>?1)",
+		"SELECT MIN(t) FROM ("
+		"SELECT (SELECT next_attempt_at FROM messages WHERE status='queued'"
+		" AND next_attempt_at>?1 ORDER BY next_attempt_at LIMIT 1) AS t"
+		" UNION ALL SELECT (SELECT next_attempt_at FROM messages WHERE status='scheduled'"
+		" AND next_attempt_at>?1 ORDER BY next_attempt_at LIMIT 1)"
+		" UNION ALL SELECT (SELECT expires_at FROM messages WHERE status='accepted'"
+		" AND expires_at>?1 ORDER BY expires_at LIMIT 1)"
+		" UNION ALL SELECT (SELECT expires_at FROM messages WHERE status='queued'"
+		" AND expires_at>?1 ORDER BY expires_at LIMIT 1)"
+		" UNION ALL SELECT (SELECT expires_at FROM messages WHERE status='scheduled'"
+		" AND expires_at>?1 ORDER BY expires_at LIMIT 1))",
 	[ST_EXPIRE_FIND] = "SELECT id, status FROM messages WHERE status IN " WAITING
 			   " AND expires_at>0 AND expires_at<=?1 LIMIT 256",
 	[ST_QUEUE_DEPTH] = "SELECT COUNT(*) FROM messages WHERE status IN " WAITING,
@@ -135,23 +144,34 @@ int store_err(int rc)
 	}
 }
 
-sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id)
+static sqlite3_stmt *stmt_on(struct store *s, sqlite3 *db, sqlite3_stmt **cache,
+			     enum store_stmt id)
 {
-	sqlite3_stmt *st = s->stmt[id];
+	sqlite3_stmt *st = cache[id];
 
 	if (!st) {
-		int rc = sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-					    &st, NULL);
+		int rc = sqlite3_prepare_v3(db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
+					    NULL);
 		if (rc != SQLITE_OK) {
 			LOG_ERR(&log_store, s->path, "prepare %d: %s", (int)id,
-				sqlite3_errmsg(s->db));
+				sqlite3_errmsg(db));
 			return NULL;
 		}
-		s->stmt[id] = st;
+		cache[id] = st;
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return st;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id)
+{
+	return stmt_on(s, s->db, s->stmt, id);
+}
+
+sqlite3_stmt *store_rstmt(struct store *s, enum store_stmt id)
+{
+	return stmt_on(s, s->rdb, s->rstmt, id);
 }
 
 sqlite3_stmt *store_xstmt(struct store *s, enum store_xstmt id, const char *sql)
@@ -425,6 +445,25 @@ static int open_checked(struct store *s, const struct store_opts *o)
 	return 0;
 }
 
+/* The read-only second connection, once the schema is current. Without it
+ * (an error is only logged) every read uses the writer's connection. */
+static void open_reader(struct store *s, const struct store_opts *o)
+{
+	int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+
+	if (!is_file(o->path))
+		return;
+	if (sqlite3_open_v2(o->path, &s->rdb, flags, o->vfs) != SQLITE_OK) {
+		LOG_WRN(&log_store, o->path, "read-only connection: %s; reads share the writer's",
+			s->rdb ? sqlite3_errmsg(s->rdb) : "cannot open");
+		sqlite3_close(s->rdb);
+		s->rdb = NULL;
+		return;
+	}
+	sqlite3_extended_result_codes(s->rdb, 1);
+	sqlite3_busy_timeout(s->rdb, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000);
+}
+
 int store_open(struct store **out, const struct store_opts *o)
 {
 	struct store *s;
@@ -437,9 +476,13 @@ int store_open(struct store **out, const struct store_opts *o)
 		return -ENOMEM;
 	snprintf(s->path, sizeof(s->path), "%s", o->path);
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->cache.mu, NULL);
+	pthread_mutex_init(&s->rmu, NULL);
 	rc = open_checked(s, o);
 	if (!rc)
 		rc = store_schema_migrate(s);
+	if (!rc)
+		open_reader(s, o);
 	if (rc) {
 		store_close(s);
 		return rc;
@@ -453,6 +496,11 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	/* The reader first: the writer, closing last, checkpoints the WAL. */
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->rstmt[i]);
+	if (s->rdb && sqlite3_close(s->rdb) != SQLITE_OK)
+		LOG_ERR(&log_store, s->path, "close reader: %s", sqlite3_errmsg(s->rdb));
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	for (int i = 0; i < SX_COUNT; i++)
@@ -460,6 +508,8 @@ void store_close(struct store *s)
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
 		LOG_ERR(&log_store, s->path, "close: %s", sqlite3_errmsg(s->db));
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->cache.mu);
+	pthread_mutex_destroy(&s->rmu);
 	free(s);
 }
 

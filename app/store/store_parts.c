@@ -265,7 +265,7 @@ static int insert_received(struct store *s, const struct store_inbound *in, cons
 	if (rc)
 		return rc;
 	*id = (uint64_t)sqlite3_last_insert_rowid(s->db);
-	rc = store_conv_attach(s, *id, true, in->from, NULL, 0, NULL, NULL, now);
+	rc = store_conv_attach(s, *id, true, in->from, NULL, 0, NULL, NULL, now, NULL);
 	if (rc)
 		return rc;
 	rc = store_event_add(s, *id, -1, MSG_RECEIVED, "receive", 0, now);

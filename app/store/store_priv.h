@@ -99,6 +99,28 @@ enum store_xstmt {
 	SX_COUNT
 };
 
+#define STORE_CACHE_TOKENS 16
+#define STORE_CACHE_USERS 16
+
+struct store_cache_token {
+	bool used;
+	uint8_t hash[STORE_HASH_LEN];
+	struct store_token tok;
+	struct store_user user;
+};
+
+/* Token and user lookups (store_authcache.c); its own lock, never held
+ * together with mu. */
+struct store_cache {
+	pthread_mutex_t mu;
+	uint64_t gen;             /* bumped by every clear */
+	struct store_cache_token tok[STORE_CACHE_TOKENS];
+	size_t next_tok;          /* round-robin replacement */
+	struct store_user user[STORE_CACHE_USERS];
+	bool user_used[STORE_CACHE_USERS];
+	size_t next_user;
+};
+
 struct store {
 	sqlite3 *db;
 	pthread_mutex_t mu;
@@ -108,11 +130,33 @@ struct store {
 	char path[512];
 	store_payload_fn payload_fn; /* guarded by mu */
 	void *payload_arg;
+	struct store_cache cache;
+	/* A second, read-only connection for single-statement reads that need
+	 * no transaction (store_msg_get): in WAL mode they neither wait for the
+	 * writer's lock nor block it, and see every committed write. NULL for
+	 * :memory: and URI paths (everything then uses db). */
+	sqlite3 *rdb;
+	pthread_mutex_t rmu;
+	sqlite3_stmt *rstmt[ST_COUNT];
 };
+
+/* The auth cache (store_authcache.c). Read the generation BEFORE reading
+ * the database and pass it to the put: a put after a clear is dropped.
+ * store_cache_clear runs after every committed change to users or tokens. */
+uint64_t store_cache_gen(struct store *s);
+bool store_cache_token_get(struct store *s, const uint8_t hash[STORE_HASH_LEN],
+			   struct store_token *tok, struct store_user *user);
+void store_cache_token_put(struct store *s, uint64_t gen, const uint8_t hash[STORE_HASH_LEN],
+			   const struct store_token *tok, const struct store_user *user);
+bool store_cache_user_get(struct store *s, uint64_t id, struct store_user *user);
+void store_cache_user_put(struct store *s, uint64_t gen, const struct store_user *user);
+void store_cache_clear(struct store *s);
 
 /* The cached statement, reset and with bindings cleared; NULL on error
  * (logged). */
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
+/* The same on the read-only connection (caller holds rmu, s->rdb set). */
+sqlite3_stmt *store_rstmt(struct store *s, enum store_stmt id);
 /* The cached v3 statement id, prepared from sql the first time, reset and
  * with bindings cleared; NULL on error (logged). Caller holds s->mu. */
 sqlite3_stmt *store_xstmt(struct store *s, enum store_xstmt id, const char *sql);
@@ -124,7 +168,7 @@ int store_step_done(sqlite3_stmt *st);
  * conversation, else of a contact with that number, else "". */
 int store_conv_attach(struct store *s, uint64_t msg_id, bool inbound, const char *number,
 		      const char *bu, int64_t contact_id, const char *crm_type,
-		      const char *crm_id, int64_t now);
+		      const char *crm_id, int64_t now, uint64_t *conv_id);
 /* Bounded copies with explicit truncation check: -EINVAL if src does not
  * fit (so nothing is ever silently cut). */
 int store_copy(char *dst, size_t len, const char *src);

@@ -108,11 +108,18 @@ int store_user_get(struct store *s, uint64_t id, struct store_user *out)
 {
 	int rc;
 
+	uint64_t gen;
+
 	if (!s || !out)
 		return -EINVAL;
+	if (store_cache_user_get(s, id, out))
+		return 0;
+	gen = store_cache_gen(s);
 	pthread_mutex_lock(&s->mu);
 	rc = user_get_locked(s, id, out);
 	pthread_mutex_unlock(&s->mu);
+	if (!rc)
+		store_cache_user_put(s, gen, out);
 	return rc;
 }
 
@@ -140,7 +147,9 @@ int store_user_update(struct store *s, const struct store_user *in, struct store
 	}
 	if (!rc)
 		rc = user_get_locked(s, in->id, out);
-	return store_tx_end_unlock(s, rc);
+	rc = store_tx_end_unlock(s, rc);
+	store_cache_clear(s); /* role, unit, channel: seen by the next request */
+	return rc;
 }
 
 /* A one-statement change by id in its own transaction; -ENOENT when no row
@@ -166,7 +175,13 @@ static int change_by_id(struct store *s, enum store_xstmt x, const char *sql, ui
 
 int store_user_delete(struct store *s, uint64_t id)
 {
-	return s ? change_by_id(s, SX_USER_DELETE, sql_user_delete, id) : -EINVAL;
+	int rc;
+
+	if (!s)
+		return -EINVAL;
+	rc = change_by_id(s, SX_USER_DELETE, sql_user_delete, id);
+	store_cache_clear(s); /* the user's tokens went with it */
+	return rc;
 }
 
 int store_user_list(struct store *s, uint64_t after, struct store_user *out, size_t max,
@@ -265,10 +280,16 @@ int store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_LEN],
 		       uint8_t stored[STORE_HASH_LEN])
 {
 	sqlite3_stmt *st;
+	uint64_t gen;
 	int rc;
 
 	if (!s || !hash || !tok || !user || !stored)
 		return -EINVAL;
+	if (store_cache_token_get(s, hash, tok, user)) {
+		memcpy(stored, hash, STORE_HASH_LEN); /* the key matched it */
+		return 0;
+	}
+	gen = store_cache_gen(s);
 	pthread_mutex_lock(&s->mu);
 	st = store_xstmt(s, SX_TOKEN_LOOKUP, sql_token_lookup);
 	rc = st ? SQLITE_OK : SQLITE_ERROR;
@@ -289,6 +310,8 @@ int store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_LEN],
 		sqlite3_reset(st);
 	}
 	pthread_mutex_unlock(&s->mu);
+	if (rc == SQLITE_ROW)
+		store_cache_token_put(s, gen, stored, tok, user);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
 }
 
@@ -313,7 +336,9 @@ int store_token_revoke(struct store *s, uint64_t user_id, uint64_t token_id, int
 		if (!rc && sqlite3_changes(s->db) == 0)
 			rc = -ENOENT;
 	}
-	return store_tx_end_unlock(s, rc);
+	rc = store_tx_end_unlock(s, rc);
+	store_cache_clear(s); /* the next lookup of this token fails */
+	return rc;
 }
 
 int store_token_list(struct store *s, uint64_t user_id, uint64_t after, struct store_token *out,

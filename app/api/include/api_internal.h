@@ -140,7 +140,14 @@ json_t *api_twilio_msg_json(const struct api_config *cfg, const struct api_msg *
 int api_tls_check(const char *cert_pem, const char *key_pem);
 
 /* Rate limiter (ratelimit.c). */
+/* The smallest MHD connection memory pool (4 x max_header_bytes when that
+ * is larger). libmicrohttpd 0.9.75 takes a pool above 32 KiB with mmap and
+ * gives it back with munmap per connection (a TLB shoot-down on every
+ * refused request, docs/benchmarks.md); 32 KiB comes from malloc. */
+#define API_POOL_MIN 32768
+
 struct api_ratelimit;
+/* per_min 0: unlimited (take always returns 0). */
 int api_ratelimit_new(struct api_ratelimit **out, unsigned per_min);
 void api_ratelimit_free(struct api_ratelimit *rl);
 /* 0 when allowed, else the seconds to wait (>= 1). */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "api/api_auth.h"
+#include "api_internal.h"
 #include "api/api_form.h"
 #include "api/api_json.h"
 #include "api/api_metrics.h"
@@ -443,9 +444,30 @@ static void test_openapi_matches_routes(void **state)
 	assert_int_equal(found, api_routes_n);
 }
 
+/* [api] token_rate_per_min = 0 is documented as unlimited (docs/config.md):
+ * the limiter never asks to wait; a limit of 2 per minute still refills at
+ * its rate. */
+static void test_ratelimit_zero_is_unlimited(void **state)
+{
+	struct api_ratelimit *rl;
+
+	(void)state;
+	assert_int_equal(api_ratelimit_new(&rl, 0), 0);
+	for (int i = 0; i < 20000; i++)
+		assert_int_equal(api_ratelimit_take(rl, 7, 1000), 0);
+	api_ratelimit_free(rl);
+	assert_int_equal(api_ratelimit_new(&rl, 2), 0);
+	assert_int_equal(api_ratelimit_take(rl, 7, 1000), 0);
+	assert_int_equal(api_ratelimit_take(rl, 7, 1000), 0);
+	assert_int_equal(api_ratelimit_take(rl, 7, 1000), 30); /* one token per 30 s */
+	assert_int_equal(api_ratelimit_take(rl, 7, 31000), 0);
+	api_ratelimit_free(rl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ratelimit_zero_is_unlimited),
 		cmocka_unit_test(test_json_strict),
 		cmocka_unit_test(test_e164_and_time),
 		cmocka_unit_test(test_role_matrix),

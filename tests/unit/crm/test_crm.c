@@ -289,6 +289,91 @@ static void test_idempotency_and_cancel(void **state)
 	free(m);
 }
 
+/* The 202's message is built from what the enqueue committed, not read
+ * back: it must be exactly what a GET returns right after, for a queued
+ * and a scheduled message with every optional field set, and a replay. */
+static void test_create_answer_matches_get(void **state)
+{
+	struct fx *f = *state;
+	uint64_t u = mk_user(f, "ada", API_ROLE_SALES_MANAGER, "east");
+	struct api_msg *m = calloc(2, sizeof(*m));
+	struct api_msg_new n = { .user_id = u, .body = "Gr\xc3\xbc\xc3\x9f dich", .body_len = 11,
+				 .to = "+4917655555555", .from = "+4917600000001",
+				 .encoding = "ucs2", .segments = 1, .channel_pref = "modem0",
+				 .record_type = "deal", .record_id = "D-7", .template_id = 3,
+				 .number_type = "mobile", .business_unit = "east",
+				 .source = API_SRC_TWILIO,
+				 .status_callback = "https://crm.example/cb" };
+	bool replay;
+
+	for (int round = 0; round < 2; round++) {
+		/* round 0 queued now, round 1 scheduled with a validity end */
+		if (round == 1) {
+			n.send_at = T0 + 3600000;
+			n.expires_at = T0 + 7200000;
+			n.encoding[0] = '\0';
+			n.channel_pref[0] = '\0';
+			n.record_type[0] = '\0';
+			snprintf(n.idem_key, sizeof(n.idem_key), "idem-%d", round);
+		}
+		assert_int_equal(OPS(f)->msg_create(CTX(f), &n, &m[0], &replay), 0);
+		assert_false(replay);
+		assert_int_equal(m[0].status, round ? MSG_SCHEDULED : MSG_QUEUED);
+		assert_true(m[0].conversation_id > 0);
+		assert_int_equal(OPS(f)->msg_get(CTX(f), m[0].id, &m[1]), 0);
+		assert_int_equal(m[1].status, m[0].status);
+		assert_int_equal(m[1].conversation_id, m[0].conversation_id);
+		assert_string_equal(m[1].encoding, m[0].encoding);
+		assert_string_equal(m[1].channel_pref, m[0].channel_pref);
+		assert_int_equal(m[1].expires_at, m[0].expires_at);
+		assert_memory_equal(&m[0], &m[1], sizeof(m[0]));
+	}
+	/* A replay answers with the earlier message as stored. */
+	assert_int_equal(OPS(f)->msg_create(CTX(f), &n, &m[1], &replay), 0);
+	assert_true(replay);
+	assert_memory_equal(&m[0], &m[1], sizeof(m[0]));
+	free(m);
+}
+
+/* Token lookups are cached; every change to a user or a token is seen by
+ * the very next request (revoke, role and unit change, delete). */
+static void test_auth_cache_invalidation(void **state)
+{
+	struct fx *f = *state;
+	uint64_t u = mk_user(f, "kim", API_ROLE_SALESPERSON, "north");
+	char tok[2][API_TOKEN_HEX_LEN + 1];
+	uint8_t hash[API_HASH_LEN];
+	struct api_principal p;
+	struct api_token t[2];
+	struct api_user in, out;
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(api_token_generate(&f->be, tok[i], hash), 0);
+		assert_int_equal(OPS(f)->token_create(CTX(f), u, hash, "crm", &t[i]), 0);
+		/* twice: the second answer comes from the cache */
+		assert_int_equal(api_token_authenticate(&f->be, tok[i], strlen(tok[i]), &p), 0);
+		assert_int_equal(api_token_authenticate(&f->be, tok[i], strlen(tok[i]), &p), 0);
+		assert_int_equal(p.token_id, t[i].id);
+	}
+	assert_int_equal(OPS(f)->user_get(CTX(f), u, &in), 0);
+	in.role = API_ROLE_SALES_MANAGER;
+	snprintf(in.business_unit, sizeof(in.business_unit), "south");
+	assert_int_equal(OPS(f)->user_update(CTX(f), &in, &out), 0);
+	assert_int_equal(api_token_authenticate(&f->be, tok[0], strlen(tok[0]), &p), 0);
+	assert_int_equal(p.role, API_ROLE_SALES_MANAGER);
+	assert_string_equal(p.business_unit, "south");
+	assert_int_equal(OPS(f)->user_get(CTX(f), u, &out), 0);
+	assert_string_equal(out.business_unit, "south");
+	/* Revoking one token leaves the other. */
+	assert_int_equal(OPS(f)->token_revoke(CTX(f), u, t[0].id), 0);
+	assert_int_equal(api_token_authenticate(&f->be, tok[0], strlen(tok[0]), &p), -EACCES);
+	assert_int_equal(api_token_authenticate(&f->be, tok[1], strlen(tok[1]), &p), 0);
+	/* Deleting the user ends the rest at once. */
+	assert_int_equal(OPS(f)->user_delete(CTX(f), u), 0);
+	assert_int_equal(api_token_authenticate(&f->be, tok[1], strlen(tok[1]), &p), -EACCES);
+	assert_int_equal(OPS(f)->user_get(CTX(f), u, &out), -ENOENT);
+}
+
 static void contact_in(struct api_contact *c, const char *bu)
 {
 	memset(c, 0, sizeof(*c));
@@ -657,6 +742,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_messages_visibility_and_paging, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_idempotency_and_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_answer_matches_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth_cache_invalidation, setup, teardown),
 		cmocka_unit_test(test_contact_pick),
 		cmocka_unit_test_setup_teardown(test_contacts_and_sends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_templates, setup, teardown),

@@ -359,6 +359,39 @@ static void test_scheduled(void **state)
 	assert_int_equal(get(f, id).queued_at, T0 + 60000);
 }
 
+/* After a commit of scheduled messages the loop re-arms its due timer from
+ * what the batch committed (no store query): a later commit with an earlier
+ * send time moves the timer forward, a later one leaves it; each message
+ * goes out at its own time. */
+static void test_scheduled_timer_follows_commits(void **state)
+{
+	struct fx *f = *state;
+	uint64_t a, b, c;
+
+	assert_int_equal(outbox_add_channel(f->ob, &f->modem.ch), 0);
+	a = send_text(f, "a", NULL, T0 + 60000);
+	run(f);
+	b = send_text(f, "b", NULL, T0 + 30000);
+	run(f);
+	c = send_text(f, "c", NULL, T0 + 90000);
+	run(f);
+	advance(f, 29999);
+	assert_int_equal(f->modem.n, 0);
+	advance(f, 1);
+	assert_int_equal(f->modem.n, 1);
+	assert_int_equal(get(f, b).status, MSG_SENDING);
+	assert_int_equal(get(f, a).status, MSG_SCHEDULED);
+	advance(f, 29999);
+	assert_int_equal(f->modem.n, 1);
+	advance(f, 1);
+	assert_int_equal(f->modem.n, 2);
+	assert_int_equal(get(f, a).status, MSG_SENDING);
+	assert_int_equal(get(f, c).status, MSG_SCHEDULED);
+	advance(f, 30000);
+	assert_int_equal(f->modem.n, 3);
+	assert_int_equal(get(f, c).status, MSG_SENDING);
+}
+
 static void test_multipart_delivery(void **state)
 {
 	struct fx *f = *state;
@@ -496,6 +529,7 @@ int main(void)
 		T(test_expiry_waiting_and_retry),
 		T(test_cancel),
 		T(test_scheduled),
+		T(test_scheduled_timer_follows_commits),
 		T(test_multipart_delivery),
 		T(test_preference_and_failover_on_busy),
 		T(test_health_gates_dispatch),

@@ -274,6 +274,40 @@ static void test_due_scheduled_and_next_due(void **state)
 	assert_int_equal(store_msg_defer(s, 12345, T0, T0), -ENOENT);
 }
 
+/* store_next_due is the earliest of: a waiting message's next attempt
+ * (queued or scheduled) and a waiting message's expiry (accepted, queued,
+ * scheduled); a message being sent or finished does not count (one indexed
+ * lookup per status and column since schema v6). */
+static void test_next_due_every_arm(void **state)
+{
+	struct store *s = *state;
+	int64_t when;
+	uint64_t q = add(s, "+491", 1, 0, T0 + 50000);          /* queued, due now */
+	uint64_t sch = add(s, "+492", 1, T0 + 40000, T0 + 90000); /* scheduled */
+	uint64_t snd = add(s, "+493", 1, 0, T0 + 10000);        /* will be sending */
+
+	assert_int_equal(store_msg_move(s, snd, MSG_QUEUED, MSG_SENDING, NULL, T0), 0);
+	/* queued q's next attempt is now (not after now): sch's send time */
+	assert_int_equal(store_next_due(s, T0, &when), 0);
+	assert_int_equal(when, T0 + 40000);
+	/* deferred past its expiry: the expiry comes first */
+	assert_int_equal(store_msg_defer(s, q, T0 + 45000, T0), 0);
+	assert_int_equal(store_next_due(s, T0, &when), 0);
+	assert_int_equal(when, T0 + 40000);
+	assert_int_equal(store_next_due(s, T0 + 40000, &when), 0);
+	assert_int_equal(when, T0 + 45000);
+	assert_int_equal(store_next_due(s, T0 + 45000, &when), 0);
+	assert_int_equal(when, T0 + 50000); /* q's expiry */
+	assert_int_equal(store_next_due(s, T0 + 50000, &when), 0);
+	assert_int_equal(when, T0 + 90000); /* sch's expiry */
+	assert_int_equal(store_expire_due(s, T0 + 50000), 1);
+	assert_int_equal(status_of(s, q), MSG_EXPIRED);
+	assert_int_equal(status_of(s, snd), MSG_SENDING); /* never expired here */
+	assert_int_equal(status_of(s, sch), MSG_SCHEDULED);
+	assert_int_equal(store_next_due(s, T0 + 90000, &when), 0);
+	assert_int_equal(when, 0); /* nothing left to wait for */
+}
+
 static void send_it(struct store *s, uint64_t id)
 {
 	assert_int_equal(store_msg_move(s, id, MSG_QUEUED, MSG_SENDING, NULL, T0), 0);
@@ -453,6 +487,7 @@ int main(void)
 		T(test_every_transition),
 		T(test_move_checks_current_status),
 		T(test_due_scheduled_and_next_due),
+		T(test_next_due_every_arm),
 		T(test_multipart_delivered_only_when_all_parts),
 		T(test_one_part_undelivered),
 		T(test_all_parts_reported_before_sent),

@@ -178,6 +178,25 @@ static void check_delivery_ids_unique(struct store *s, uint64_t conv, uint64_t f
 	}
 }
 
+/* Whether the file's schema has an index of that name (v6: the timer
+ * queries' messages_expiry). */
+static bool has_index(const char *path, const char *name)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	bool found;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='index'"
+					    " AND name=?1", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return found;
+}
+
 static void test_migrate_from_every_version(void **state)
 {
 	struct tmp *t = *state;
@@ -250,11 +269,48 @@ static void test_migrate_from_every_version(void **state)
 		if (v >= 3)
 			check_delivery_ids_unique(s, conv.id, 41);
 		store_close(s);
+		assert_true(has_index(t->db, "messages_expiry")); /* v6 */
+		assert_true(has_index(t->db, "messages_due"));
 		/* Reopening an up-to-date file changes nothing. */
 		assert_int_equal(store_open(&s, &o), 0);
 		assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
 		store_close(s);
 	}
+}
+
+/* A file store reads messages on its second, read-only connection: every
+ * commit of the writer is visible to the very next read (no snapshot kept
+ * between reads), through enqueue and every move. */
+static void test_reader_sees_every_commit(void **state)
+{
+	struct tmp *t = *state;
+	struct store_opts o = { .path = t->db };
+	struct store *s;
+	struct store_msg m;
+	static const enum msg_status path[] = { MSG_SENDING, MSG_QUEUED, MSG_SENDING, MSG_SENT };
+
+	assert_int_equal(store_open(&s, &o), 0);
+	for (int k = 0; k < 20; k++) {
+		struct store_msg_new n = { .to = "+4917612345678", .body = "r", .body_len = 1,
+					   .segments = 1 };
+		struct store_enqueue it = { .m = &n };
+		enum msg_status prev = MSG_QUEUED;
+
+		assert_int_equal(store_enqueue_batch(s, &it, 1, 1000 + k), 0);
+		assert_int_equal(store_msg_get(s, it.id, &m), 0);
+		assert_int_equal(m.status, MSG_QUEUED);
+		assert_int_equal(m.created_at, 1000 + k);
+		store_msg_release(&m);
+		for (size_t i = 0; i < sizeof(path) / sizeof(path[0]); i++) {
+			assert_int_equal(store_msg_move(s, it.id, prev, path[i], NULL, 2000 + k), 0);
+			assert_int_equal(store_msg_get(s, it.id, &m), 0);
+			assert_int_equal(m.status, path[i]);
+			store_msg_release(&m);
+			prev = path[i];
+		}
+	}
+	assert_int_equal(store_msg_get(s, 4711, &m), -ENOENT);
+	store_close(s);
 }
 
 static void test_fresh_and_create_at_version(void **state)
@@ -402,6 +458,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_migrate_from_every_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fresh_and_create_at_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_sees_every_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_version_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_file_moved_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_pages_moved_aside, setup, teardown),

@@ -77,7 +77,7 @@ struct api_config {
 	unsigned per_ip_connections; /* 0: 64 */
 	unsigned timeout_s;          /* idle time per connection; 0: 30 */
 	unsigned threads;            /* MHD thread pool; 0: 4 */
-	unsigned rate_per_min;       /* requests per token per minute; 0: 6000 */
+	unsigned rate_per_min;       /* requests per token per minute; 0: unlimited */
 	/* The facade's account: "AC" + 32 hex. NULL disables the facade. */
 	const char *twilio_account_sid;
 	/* 16 hex chars mixed into every message SID ("SM" + 16 + 16 hex of the

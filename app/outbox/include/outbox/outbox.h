@@ -126,6 +126,14 @@ struct outbox_result {
 	uint64_t id;
 	enum msg_status status;    /* queued, scheduled, or a replay's status */
 	bool replay;               /* same key and payload: the earlier message */
+	/* a new message (not a replay): what was committed, so the caller can
+	 * answer without reading the row back */
+	uint64_t conversation_id;
+	int64_t created_at;        /* = updated_at */
+	int64_t send_at, expires_at;
+	char encoding[16];         /* as stored ("" when none was given) */
+	unsigned segments;
+	char channel_pref[STORE_NAME_MAX]; /* as stored ("auto" when none was given) */
 };
 
 /* Thread-safe; blocks until the message is committed (fsync'd).

@@ -27,7 +27,7 @@
 #include "drivers/msg_status.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 #define STORE_ADDR_MAX 32     /* E.164 or alphanumeric sender, NUL included */
 #define STORE_NAME_MAX 64     /* channel names, preferences, BUs, CRM types */
@@ -100,6 +100,10 @@ struct store_enqueue {
 	uint64_t id;              /* the message (also the existing one on -EEXIST) */
 	enum msg_status status;   /* queued or scheduled (or the replayed one's) */
 	bool replay;              /* same key and payload: the earlier message */
+	/* a new message (rc 0, not a replay): what the row holds beyond m, so
+	 * the caller can answer without reading it back */
+	uint64_t conversation_id;
+	int64_t created_at;       /* = updated_at, the batch's now */
 };
 
 /* Inserts all items in ONE transaction and one fsync. Each item gets its own
