@@ -60,17 +60,23 @@ int ob_move(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_statu
 {
 	int rc = store_msg_move(ob->cfg.store, id, from, to, mv, now);
 
+	ob_moved(ob, id, from, to, mv, rc);
+	return rc;
+}
+
+void ob_moved(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to,
+	      const struct store_move *mv, int rc)
+{
 	if (rc) {
 		LOG_WRN(&log_dispatch, NULL, "msg %llu: %s -> %s refused: %d",
 			(unsigned long long)id, msg_status_str(from), msg_status_str(to), rc);
-		return rc;
+		return;
 	}
 	LOG_DBG(&log_dispatch, mv && mv->channel ? mv->channel : NULL, "msg %llu: %s -> %s (%s)",
 		(unsigned long long)id, msg_status_str(from), msg_status_str(to),
 		mv && mv->event ? mv->event : "");
 	ob_metric_status(ob, to);
 	ob_notify_status(ob, id, from, to);
-	return 0;
 }
 
 void ob_notify_status(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to)
@@ -225,8 +231,6 @@ static int try_submit(struct outbox *ob, const struct store_msg *m, struct route
 			};
 			if (i > 0)
 				store_msg_set_channel(ob->cfg.store, m->id, s->name, now);
-			if (ob->cfg.routing)
-				routing_commit(ob->cfg.routing, &rt->req, &rt->d, now);
 			CHAN_METRIC(ob, s, submitted);
 			return 1;
 		}
@@ -243,36 +247,103 @@ static int try_submit(struct outbox *ob, const struct store_msg *m, struct route
 	return 0;
 }
 
-/* 1 when handed to a channel. */
-static int dispatch_one(struct outbox *ob, uint64_t id, int64_t now)
-{
+/* A message of this pass that routing let through, waiting for its claim. */
+struct claim {
 	struct store_msg m;
 	struct route rt;
-	struct store_move claim = { .event = "claim", .attempts_delta = 1 };
-	int rc = store_msg_get(ob->cfg.store, id, &m);
+	size_t op;                 /* its claim op in the batch */
+};
+
+/* Reads and routes one due message. 1: to be claimed (c filled, release
+ * c->m); 0: not now (moved, deferred or no longer waiting); -errno. */
+static int prepare_one(struct outbox *ob, uint64_t id, struct claim *c, int64_t now)
+{
+	int rc = store_msg_get(ob->cfg.store, id, &c->m);
 
 	if (rc)
 		return rc;
-	if (m.status != MSG_QUEUED && m.status != MSG_SCHEDULED) {
-		store_msg_release(&m);
+	if (c->m.status != MSG_QUEUED && c->m.status != MSG_SCHEDULED) {
+		store_msg_release(&c->m);
 		return 0;
 	}
-	rc = route(ob, &m, &rt, now);
-	if (rc == 1 && m.status == MSG_SCHEDULED) {
-		struct store_move due = { .event = "due" };
+	rc = route(ob, &c->m, &c->rt, now);
+	if (rc != 1) {
+		store_msg_release(&c->m);
+		return rc;
+	}
+	/* Taken now, before the next message is routed: the decisions of one
+	 * pass see each other's tokens and quota as one at a time did. A
+	 * channel that then refuses synchronously has used its tokens. */
+	if (ob->cfg.routing)
+		routing_commit(ob->cfg.routing, &c->rt.req, &c->rt.d, now);
+	return 1;
+}
 
-		rc = ob_move(ob, id, MSG_SCHEDULED, MSG_QUEUED, &due, now) == 0 ? 1 : 0;
+/* The claim ops of one message: scheduled -> queued when due, then
+ * queued -> sending (attempts +1, channel, sender). */
+static size_t claim_ops(struct outbox *ob, struct claim *c, struct store_op *ops)
+{
+	size_t k = 0;
+
+	if (c->m.status == MSG_SCHEDULED)
+		ops[k++] = (struct store_op){ .kind = STORE_OP_MOVE, .id = c->m.id,
+					      .from = MSG_SCHEDULED, .to = MSG_QUEUED,
+					      .mv = { .event = "due" } };
+	ops[k++] = (struct store_op){
+		.kind = STORE_OP_MOVE, .id = c->m.id, .from = MSG_QUEUED, .to = MSG_SENDING,
+		.mv = { .event = "claim", .attempts_delta = 1,
+			.channel = ob->slots[c->rt.cand[0]].name,
+			.sender = c->rt.from[0] ? c->rt.from : NULL },
+	};
+	return k;
+}
+
+/* Claims every routed message of the pass in ONE transaction, committed
+ * before any channel sees one of them (the crash rule relies on it), then
+ * submits those claimed. Returns how many were handed to a channel. */
+static int claim_and_submit(struct outbox *ob, struct claim *cl, size_t n, int64_t now)
+{
+	struct store_op *ops = calloc(2 * n, sizeof(*ops));
+	size_t k = 0;
+	int sent = 0, rc;
+
+	if (!ops)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		k += claim_ops(ob, &cl[i], ops + k);
+		cl[i].op = k - 1;
 	}
-	if (rc == 1) {
-		claim.channel = ob->slots[rt.cand[0]].name;
-		claim.sender = rt.from[0] ? rt.from : NULL;
-		/* Committed before the channel sees it: the crash rule relies on it. */
-		rc = ob_move(ob, id, MSG_QUEUED, MSG_SENDING, &claim, now) == 0 ? 1 : 0;
-	}
-	if (rc == 1)
-		rc = try_submit(ob, &m, &rt, now);
-	store_msg_release(&m);
-	return rc;
+	rc = store_batch(ob->cfg.store, ops, k, now);
+	if (rc)
+		LOG_WRN(&log_dispatch, NULL, "claim of %zu message(s) not committed: %d", n, rc);
+	for (size_t i = 0; i < k; i++)
+		if (!rc)
+			ob_moved(ob, ops[i].id, ops[i].from, ops[i].to, &ops[i].mv, ops[i].rc);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (ops[cl[i].op].rc == 0)
+			sent += try_submit(ob, &cl[i].m, &cl[i].rt, now) == 1;
+	free(ops);
+	return rc ? rc : sent;
+}
+
+/* Routes the due ids, claims them in one transaction and submits them.
+ * Returns how many were handed to a channel. */
+static int dispatch_ids(struct outbox *ob, const uint64_t *ids, size_t n, int64_t now)
+{
+	struct claim *cl = calloc(n ? n : 1, sizeof(*cl));
+	size_t k = 0;
+	int sent = 0;
+
+	if (!cl)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		k += prepare_one(ob, ids[i], &cl[k], now) == 1;
+	if (k)
+		sent = claim_and_submit(ob, cl, k, now);
+	for (size_t i = 0; i < k; i++)
+		store_msg_release(&cl[i].m);
+	free(cl);
+	return sent;
 }
 
 static int64_t due_cb(void *arg);
@@ -310,8 +381,10 @@ static int dispatch(struct outbox *ob, bool sweep)
 	uint64_t ids[DISPATCH_PASS_MAX];
 	int64_t now = ob_now(ob);
 	size_t room = ob->cfg.max_in_flight - ob->n_flights;
-	int n, sent = 0, expired = sweep ? store_expire_due(ob->cfg.store, now) : 0;
+	int n, sent = 0, expired;
 
+	ob_flush(ob); /* completions first: their slots are free */
+	expired = sweep ? store_expire_due(ob->cfg.store, now) : 0;
 	if (expired > 0) {
 		pthread_mutex_lock(&ob->m_mu);
 		ob->m.to_status[MSG_EXPIRED] += (uint64_t)expired;
@@ -320,8 +393,8 @@ static int dispatch(struct outbox *ob, bool sweep)
 	if (room > DISPATCH_PASS_MAX)
 		room = DISPATCH_PASS_MAX;
 	n = room ? store_due(ob->cfg.store, now, ids, room) : 0;
-	for (int i = 0; i < n; i++)
-		sent += dispatch_one(ob, ids[i], now) == 1;
+	if (n > 0)
+		sent = dispatch_ids(ob, ids, (size_t)n, now);
 	if (n > 0 && (size_t)n == room && ob->n_flights < ob->cfg.max_in_flight)
 		ob_schedule_kick(ob); /* more may be due */
 	arm_due_timer(ob, now);
@@ -380,6 +453,7 @@ void ob_on_wake(void *arg)
 
 void ob_stop_timers(struct outbox *ob)
 {
+	ob_flush(ob);
 	if (ob->kick_timer)
 		hal_loop_cancel_timer(ob->cfg.loop, ob->kick_timer);
 	if (ob->due_timer)

@@ -12,8 +12,13 @@ LOG_MODULE(log_events, "outbox");
 static void ev_part_sent(void *arg, uint64_t id, unsigned part, unsigned total, const char *ref)
 {
 	struct ob_slot *s = arg;
-	int rc = store_part_sent(s->ob->cfg.store, id, part, total, s->name, ref, ob_now(s->ob));
+	struct outbox *ob = s->ob;
+	int rc;
 
+	/* In flight: kept, committed with its move to sent (ob_flush). */
+	if (ob_flight_find(ob, id) && ob_ref_keep(ob, s, id, part, total, ref) == 0)
+		return;
+	rc = store_part_sent(ob->cfg.store, id, part, total, s->name, ref, ob_now(ob));
 	if (rc)
 		LOG_ERR(&log_events, s->name, "msg %llu part %u/%u ref %s not recorded: %d",
 			(unsigned long long)id, part + 1, total, ref ? ref : "", rc);
@@ -80,12 +85,14 @@ static void ev_submit_done(void *arg, uint64_t id, const struct channel_outcome 
 			(unsigned long long)id);
 	if (ob->cfg.routing && s->routing_idx >= 0)
 		routing_on_outcome(ob->cfg.routing, (unsigned)s->routing_idx, o, now);
+	if (o->status != 0)
+		ob_flush(ob); /* what was kept is recorded before this outcome */
 	if (o->status == 0) {
-		mv.event = "sent";
-		if (ob_move(ob, id, MSG_SENDING, MSG_SENT, &mv, now) == 0) {
-			CHAN_METRIC(ob, s, sent);
-			if (created)
-				ob_latency_metric(ob, now - created);
+		/* Committed with the others of this loop turn (ob_flush). */
+		if (ob_sent_keep(ob, s, id, created, o->code, now) != 0) {
+			mv.event = "sent";
+			if (ob_move(ob, id, MSG_SENDING, MSG_SENT, &mv, now) == 0)
+				ob_sent_metric(ob, s, created, now);
 		}
 	} else if (o->status == -ECANCELED) {
 		mv.event = "canceled";
@@ -108,9 +115,11 @@ static void ev_delivery(void *arg, const struct channel_report *r)
 	enum msg_status ps = r->state == CHANNEL_DELIVERED     ? MSG_DELIVERED
 			     : r->state == CHANNEL_UNDELIVERED ? MSG_UNDELIVERED
 							       : MSG_SENT;
-	int rc = store_part_report(ob->cfg.store, s->name, r->ref, r->recipient, ps, r->code,
-				   r->at_ms, ob_now(ob), &res);
+	int rc;
 
+	ob_flush(ob); /* the report's part and message must be recorded */
+	rc = store_part_report(ob->cfg.store, s->name, r->ref, r->recipient, ps, r->code,
+				   r->at_ms, ob_now(ob), &res);
 	if (rc || !res.msg_id) {
 		LOG_WRN(&log_events, s->name, "report for ref %s (%s): %s", r->ref,
 			msg_status_str(ps), rc ? "not recorded" : "no such part");
@@ -198,6 +207,7 @@ int outbox_cancel(struct outbox *ob, uint64_t id)
 
 	if (!ob)
 		return -EINVAL;
+	ob_flush(ob);
 	rc = store_msg_get(ob->cfg.store, id, &m);
 	if (rc)
 		return rc;

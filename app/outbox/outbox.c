@@ -503,7 +503,9 @@ void outbox_destroy(struct outbox *ob)
 	pthread_mutex_unlock(&ob->gc_mu);
 	if (ob->thread_started)
 		pthread_join(ob->committer, NULL);
-	ob_stop_timers(ob);
+	ob_stop_timers(ob); /* commits what is kept (ob_flush) */
+	free(ob->refs);
+	free(ob->dones);
 	free(ob->flights);
 	pthread_mutex_destroy(&ob->gc_mu);
 	pthread_cond_destroy(&ob->gc_cv);

@@ -21,6 +21,24 @@ struct ob_slot {
 	int routing_idx;          /* index in the routing config, or -1 */
 };
 
+/* A part reference a channel reported for a message in flight, kept until
+ * its submit_done commits it with the move to sent (one transaction), or a
+ * delivery report / another outcome commits it on its own. */
+struct ob_ref {
+	uint64_t id;
+	unsigned part, total;
+	const char *channel;      /* the slot's name */
+	char ref[CHANNEL_REF_MAX];
+};
+
+/* A submit_done(ok) kept until ob_flush moves it to sent. */
+struct ob_done {
+	uint64_t id;
+	const struct ob_slot *slot;
+	int64_t created_at, at;
+	int code;
+};
+
 struct ob_flight {
 	uint64_t id;
 	int slot;
@@ -76,6 +94,11 @@ struct outbox {
 	hal_timer_id due_timer;
 	int64_t due_at;                /* when due_timer fires (0: not armed) */
 	hal_timer_id kick_timer;
+	struct ob_ref *refs;           /* references not committed yet */
+	size_t n_refs, cap_refs;
+	struct ob_done *dones;         /* moves to sent not committed yet */
+	size_t n_dones, cap_dones;
+	hal_timer_id flush_timer;      /* zero delay: ob_flush at the turn's end */
 };
 
 int64_t ob_now(struct outbox *ob);
@@ -83,11 +106,26 @@ void ob_metric_status(struct outbox *ob, enum msg_status st);
 /* Schedule a dispatch pass from the loop soon (never re-entrant). */
 void ob_schedule_kick(struct outbox *ob);
 void ob_on_wake(void *arg);
+/* Keep a part reference of a message in flight (0), or -ENOMEM/-EINVAL:
+ * then the caller records it at once. */
+int ob_ref_keep(struct outbox *ob, const struct ob_slot *s, uint64_t id, unsigned part,
+		unsigned total, const char *ref);
+/* Keep a submit_done(ok) for ob_flush (armed at zero delay), or -ENOMEM:
+ * then the caller moves it at once. */
+int ob_sent_keep(struct outbox *ob, const struct ob_slot *s, uint64_t id, int64_t created,
+		 int code, int64_t now);
+/* Commit every kept reference, then every kept move to sent, in ONE
+ * transaction. Runs before anything that reads or changes those messages. */
+void ob_flush(struct outbox *ob);
+void ob_sent_metric(struct outbox *ob, const struct ob_slot *s, int64_t created, int64_t now);
 void ob_events_fill(struct ob_slot *slot, struct channel_events *ev);
 void ob_stop_timers(struct outbox *ob);
 /* store_msg_move, logged and counted. */
 int ob_move(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to,
 	    const struct store_move *mv, int64_t now);
+/* Log and count a move store_batch made (rc: its outcome). */
+void ob_moved(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to,
+	      const struct store_move *mv, int rc);
 /* Tell the observer (if any) about a committed move. */
 void ob_notify_status(struct outbox *ob, uint64_t id, enum msg_status from, enum msg_status to);
 struct ob_flight *ob_flight_find(struct outbox *ob, uint64_t id);

@@ -119,6 +119,9 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_SENDING_LIST] = "SELECT m.id, m.parts_total, m.expires_at,"
 			    " (SELECT COUNT(*) FROM message_parts p WHERE p.msg_id=m.id)"
 			    " FROM messages m WHERE m.status='sending' ORDER BY m.id",
+	[ST_SAVEPOINT] = "SAVEPOINT op",
+	[ST_RELEASE] = "RELEASE op",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO op",
 };
 
 int store_err(int rc)

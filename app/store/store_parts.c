@@ -23,8 +23,8 @@ static int step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : store_err(rc);
 }
 
-static int part_sent_locked(struct store *s, uint64_t id, unsigned part, unsigned total,
-			    const char *channel, const char *ref, int64_t now)
+int store_part_sent_locked(struct store *s, uint64_t id, unsigned part, unsigned total,
+			   const char *channel, const char *ref, int64_t now)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_PART_UPSERT);
 	int rc;
@@ -61,7 +61,10 @@ int store_part_sent(struct store *s, uint64_t id, unsigned part, unsigned total,
 		return -EINVAL;
 	rc = store_tx_lock_begin(s);
 
-	return rc ? rc : store_tx_end_unlock(s, part_sent_locked(s, id, part, total, channel, ref, now));
+	if (rc)
+		return rc;
+	return store_tx_end_unlock(s, store_part_sent_locked(s, id, part, total, channel, ref,
+								now));
 }
 
 int store_parts_settle(struct store *s, uint64_t id, int64_t now, enum msg_status *status,

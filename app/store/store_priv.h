@@ -42,6 +42,9 @@ enum store_stmt {
 	ST_IN_PENDING,
 	ST_EVENTS_GET,
 	ST_SENDING_LIST,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
 	ST_COUNT
 };
 
@@ -201,6 +204,9 @@ int store_event_add(struct store *s, uint64_t id, int from, enum msg_status to,
 		    const char *event, int code, int64_t now);
 /* After a move to sent or a part report: advance sent -> delivered /
  * undelivered when the parts say so (store_parts.c). */
+/* store_part_sent inside an open transaction (arguments checked). */
+int store_part_sent_locked(struct store *s, uint64_t id, unsigned part, unsigned total,
+			   const char *channel, const char *ref, int64_t now);
 int store_parts_settle(struct store *s, uint64_t id, int64_t now, enum msg_status *status,
 		       bool *changed);
 

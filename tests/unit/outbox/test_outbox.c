@@ -125,6 +125,9 @@ static void test_send_cycle(void **state)
 	assert_int_equal(get(f, id).attempts, 1);
 	advance(f, 300);
 	fake_channel_accept(&f->modem, id, 1);
+	/* Kept until the loop turn ends: one commit for the turn's completions. */
+	assert_int_equal(get(f, id).status, MSG_SENDING);
+	run(f);
 	assert_int_equal(get(f, id).status, MSG_SENT);
 	fake_channel_report(&f->modem, id, 0, CHANNEL_DELIVERED);
 	assert_int_equal(get(f, id).status, MSG_DELIVERED);
@@ -405,6 +408,7 @@ static void test_multipart_delivery(void **state)
 	assert_int_equal(get(f, id).segments, 2);
 	run(f);
 	fake_channel_accept(&f->modem, id, 2);
+	run(f);
 	assert_int_equal(get(f, id).parts_total, 2);
 	fake_channel_report(&f->modem, id, 1, CHANNEL_DELIVERED);
 	assert_int_equal(get(f, id).status, MSG_SENT);

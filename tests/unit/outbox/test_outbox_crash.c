@@ -122,6 +122,9 @@ static void cycle(struct run *r)
 	}
 	for (unsigned k = 0; k < r->ch.n; k++)
 		fake_channel_accept(&r->ch, r->ch.ids[k], r->ch.ids[k] == r->accepted[1] ? 2 : 1);
+	/* The turn ends: both completions (three references, two moves to sent)
+	 * go in one transaction, as the two claims did in the dispatch pass. */
+	hal_loop_sim_run_until_idle(&r->loop);
 	for (unsigned k = 0; k < r->ch.n; k++)
 		for (unsigned p = 0; p < (r->ch.ids[k] == r->accepted[1] ? 2u : 1u); p++)
 			fake_channel_report(&r->ch, r->ch.ids[k], p, CHANNEL_DELIVERED);
@@ -253,8 +256,12 @@ static void check_after_reboot(struct run *r, const struct fake_channel *before)
 			assert_int_equal(m.status, MSG_QUEUED);
 		if (m.status == MSG_QUEUED && handed(before, id))
 			assert_true(m.possible_dup); /* the only duplicate window, counted */
-		if (m.status == MSG_SENT || m.status == MSG_DELIVERED)
+		if (m.status == MSG_SENT || m.status == MSG_DELIVERED) {
 			assert_true(handed(before, id));
+			/* sent only with every reference (committed with the move) */
+			assert_true(m.parts_total >= 1);
+			assert_int_equal(store_parts_get(r->store, id, p, 4), (int)m.parts_total);
+		}
 		if (m.status == MSG_DELIVERED) {
 			int np = store_parts_get(r->store, id, p, 4);
 

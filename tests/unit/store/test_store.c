@@ -477,6 +477,61 @@ static void test_crash_rule(void **state)
 	assert_int_equal(r.to_sent + r.requeued + r.expired, 0);
 }
 
+/* store_batch: one transaction, each op as the single call; a failing op
+ * changes nothing and the others still apply. */
+static void test_batch_ops_independent(void **state)
+{
+	struct store *s = *state;
+	uint64_t a = add(s, "+491", 1, 0, 0), b = add(s, "+492", 1, 0, 0);
+	struct store_op ops[] = {
+		{ .kind = STORE_OP_MOVE, .id = a, .from = MSG_QUEUED, .to = MSG_SENDING,
+		  .mv = { .event = "claim", .channel = "modem0", .attempts_delta = 1 } },
+		/* not in `from`: refused, nothing changed */
+		{ .kind = STORE_OP_MOVE, .id = b, .from = MSG_SENDING, .to = MSG_SENT },
+		{ .kind = STORE_OP_MOVE, .id = b, .from = MSG_QUEUED, .to = MSG_SENDING,
+		  .mv = { .event = "claim", .attempts_delta = 1 } },
+		{ .kind = STORE_OP_PART_SENT, .id = a, .part = 0, .total = 1,
+		  .channel = "modem0", .ref = "77" },
+		{ .kind = STORE_OP_PART_SENT, .id = 999, .part = 0, .total = 1,
+		  .channel = "modem0", .ref = "78" },
+		{ .kind = STORE_OP_PART_SENT, .id = b, .part = 1, .total = 1,
+		  .channel = "modem0", .ref = "79" },
+		{ .kind = STORE_OP_MOVE, .id = a, .from = MSG_SENDING, .to = MSG_SENT,
+		  .mv = { .event = "sent" } },
+		{ .kind = STORE_OP_KIND_COUNT, .id = a },
+	};
+	struct store_event ev[8];
+	struct store_part p[2];
+	struct store_msg m;
+
+	assert_int_equal(store_batch(s, ops, sizeof(ops) / sizeof(ops[0]), T0 + 5), 0);
+	assert_int_equal(ops[0].rc, 0);
+	assert_int_equal(ops[1].rc, -EPERM);
+	assert_int_equal(ops[2].rc, 0);
+	assert_int_equal(ops[3].rc, 0);
+	assert_int_equal(ops[4].rc, -ENOENT);
+	assert_int_equal(ops[5].rc, -EINVAL);
+	assert_int_equal(ops[6].rc, 0);
+	assert_int_equal(ops[7].rc, -EINVAL);
+	assert_int_equal(status_of(s, a), MSG_SENT);
+	assert_int_equal(status_of(s, b), MSG_SENDING);
+	assert_int_equal(store_msg_get(s, a, &m), 0);
+	assert_int_equal(m.attempts, 1);
+	assert_int_equal(m.parts_total, 1);
+	store_msg_release(&m);
+	assert_int_equal(store_parts_get(s, a, p, 2), 1);
+	assert_string_equal(p[0].ref, "77");
+	assert_int_equal(store_parts_get(s, b, p, 2), 0);
+	/* Every applied move wrote its history row, the refused one none. */
+	assert_int_equal(store_events_get(s, a, ev, 8), 4);
+	assert_int_equal(ev[3].to, MSG_SENT);
+	assert_int_equal(store_events_get(s, b, ev, 8), 3);
+	assert_int_equal(ev[2].to, MSG_SENDING);
+	assert_int_equal(store_batch(s, NULL, 1, T0), -EINVAL);
+	assert_int_equal(store_batch(s, NULL, 0, T0), 0);
+	assert_string_equal(store_op_kind_str(STORE_OP_PART_SENT), "part_sent");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -493,6 +548,7 @@ int main(void)
 		T(test_all_parts_reported_before_sent),
 		T(test_inbound_single_and_multipart),
 		T(test_crash_rule),
+		T(test_batch_ops_independent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -164,6 +164,30 @@ struct store_move {
  * also moves on to delivered/undelivered when every part already is. */
 int store_msg_move(struct store *s, uint64_t id, enum msg_status from, enum msg_status to,
 		   const struct store_move *mv, int64_t now);
+/* One change of a store_batch. */
+enum store_op_kind {
+	STORE_OP_MOVE,       /* store_msg_move(id, from, to, &mv) */
+	STORE_OP_PART_SENT,  /* store_part_sent(id, part, total, channel, ref) */
+	STORE_OP_KIND_COUNT
+};
+const char *store_op_kind_str(enum store_op_kind k);
+
+struct store_op {
+	enum store_op_kind kind;
+	uint64_t id;
+	enum msg_status from, to;    /* MOVE */
+	struct store_move mv;        /* MOVE */
+	unsigned part, total;        /* PART_SENT */
+	const char *channel, *ref;   /* PART_SENT */
+	int rc;                      /* out: this op's result (as the single call) */
+};
+/* Applies ops in order in ONE transaction (one fsync), each as the single
+ * call would (same checks, history and webhook rows) under its own
+ * savepoint: an op that fails (op->rc < 0) changes nothing and the others
+ * go on. Returns 0 when the transaction committed (outcomes in op->rc), or
+ * -errno when it did not: then nothing changed and every op->rc is that
+ * error. */
+int store_batch(struct store *s, struct store_op *ops, size_t n, int64_t now);
 /* A queued or scheduled message is not to be tried before `at` (routing
  * said wait): no status change, no history row. Returns 0, -ENOENT, -EPERM
  * (not waiting). */
