@@ -458,7 +458,9 @@ void ob_stop_timers(struct outbox *ob)
 		hal_loop_cancel_timer(ob->cfg.loop, ob->kick_timer);
 	if (ob->due_timer)
 		hal_loop_cancel_timer(ob->cfg.loop, ob->due_timer);
-	ob->kick_timer = ob->due_timer = 0;
+	if (ob->stale_timer)
+		hal_loop_cancel_timer(ob->cfg.loop, ob->stale_timer);
+	ob->kick_timer = ob->due_timer = ob->stale_timer = 0;
 	ob->due_at = 0;
 }
 

@@ -434,6 +434,8 @@ static int apply_defaults(struct outbox *ob, const struct outbox_config *cfg)
 		ob->cfg.max_batch = 256;
 	if (!ob->cfg.default_validity_s)
 		ob->cfg.default_validity_s = 86400;
+	if (!ob->cfg.inbound_part_timeout_ms)
+		ob->cfg.inbound_part_timeout_ms = 3600000;
 	if (cfg->backoff)
 		ob->backoff = *cfg->backoff;
 	else
@@ -457,13 +459,44 @@ static int recover(struct outbox *ob)
 	return 0;
 }
 
+/* How often incomplete inbound messages are looked at: a quarter of the
+ * timeout, between 1 s and 60 s. */
+static int64_t stale_period(const struct outbox *ob)
+{
+	int64_t p = ob->cfg.inbound_part_timeout_ms / 4;
+	return p < 1000 ? 1000 : p > 60000 ? 60000 : p;
+}
+
+static int64_t stale_cb(void *arg)
+{
+	struct outbox *ob = arg;
+	int64_t now = ob_now(ob);
+	unsigned flushed = 0;
+	int rc = store_inbound_flush_stale(ob->cfg.store, now - ob->cfg.inbound_part_timeout_ms,
+					   now, &flushed);
+
+	if (rc)
+		LOG_WRN(&log_outbox, NULL, "incomplete inbound messages: %s", strerror(-rc));
+	else if (flushed)
+		LOG_WRN(&log_outbox, NULL,
+			"%u inbound message(s) stored incomplete: parts missing after %lld ms",
+			flushed, (long long)ob->cfg.inbound_part_timeout_ms);
+	if (flushed) {
+		pthread_mutex_lock(&ob->m_mu);
+		ob->m.inbound += flushed;
+		pthread_mutex_unlock(&ob->m_mu);
+	}
+	/* More may be waiting (16 per call): come back at once. */
+	return flushed == 16 ? 0 : stale_period(ob);
+}
+
 int outbox_new(struct outbox **out, const struct outbox_config *cfg)
 {
 	struct outbox *ob;
 	int rc;
 
 	if (!out || !cfg || !cfg->store || !cfg->loop || cfg->busy_retry_ms < 0 ||
-	    cfg->default_validity_s < 0)
+	    cfg->default_validity_s < 0 || cfg->inbound_part_timeout_ms < 0)
 		return -EINVAL;
 	ob = calloc(1, sizeof(*ob));
 	if (!ob)
@@ -480,6 +513,9 @@ int outbox_new(struct outbox **out, const struct outbox_config *cfg)
 		rc = hal_loop_add_waker(cfg->loop, ob_on_wake, ob, &ob->waker);
 	if (!rc)
 		rc = recover(ob);
+	if (!rc)
+		rc = hal_loop_add_timer(cfg->loop, stale_period(ob), stale_cb, ob,
+					&ob->stale_timer);
 	if (!rc) {
 		rc = -pthread_create(&ob->committer, NULL, committer_main, ob);
 		ob->thread_started = rc == 0;

@@ -92,6 +92,7 @@ struct outbox {
 	size_t n_flights;
 	hal_waker_id waker;
 	hal_timer_id due_timer;
+	hal_timer_id stale_timer;      /* incomplete inbound messages */
 	int64_t due_at;                /* when due_timer fires (0: not armed) */
 	hal_timer_id kick_timer;
 	struct ob_ref *refs;           /* references not committed yet */

@@ -114,6 +114,11 @@ static const char *const store_sql[ST_COUNT] = {
 		"segments,channel,send_at,created_at,updated_at,received_at)"
 		" VALUES(1,'received',?1,?2,?3,?4,?5,?6,?7,?8,?8,?8)",
 	[ST_IN_PENDING] = "SELECT COUNT(*) FROM inbound_parts",
+	/* Groups whose newest part arrived before ?1: the rest is not coming. */
+	[ST_IN_STALE] = "SELECT channel,from_addr,to_addr,concat_ref,total,MIN(sent_at),"
+			"MIN(encoding),COUNT(*) FROM inbound_parts"
+			" GROUP BY channel,from_addr,to_addr,concat_ref,total"
+			" HAVING MAX(received_at) < ?1 LIMIT 16",
 	[ST_EVENTS_GET] = "SELECT at,from_status,to_status,event,code FROM message_events"
 			  " WHERE msg_id=?1 ORDER BY id",
 	[ST_SENDING_LIST] = "SELECT m.id, m.parts_total, m.expires_at,"

@@ -402,6 +402,72 @@ int store_inbound_pending(struct store *s, uint64_t *n)
 	return rc == SQLITE_ROW ? 0 : store_err(rc);
 }
 
+/* One stale group, read before it is joined (the statement is reset
+ * first: join_parts reuses the store's statements). */
+struct stale_group {
+	char channel[STORE_NAME_MAX], from[STORE_ADDR_MAX], to[STORE_ADDR_MAX];
+	char encoding[16];
+	unsigned ref, total, have;
+	int64_t sent_at;
+};
+
+static int stale_groups(struct store *s, int64_t before, struct stale_group *g, size_t max,
+			size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_IN_STALE);
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (!st)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, before);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct stale_group *x = &g[(*n)++];
+
+		store_col_str(st, 0, x->channel, sizeof(x->channel));
+		store_col_str(st, 1, x->from, sizeof(x->from));
+		store_col_str(st, 2, x->to, sizeof(x->to));
+		x->ref = (unsigned)sqlite3_column_int(st, 3);
+		x->total = (unsigned)sqlite3_column_int(st, 4);
+		x->sent_at = sqlite3_column_int64(st, 5);
+		store_col_str(st, 6, x->encoding, sizeof(x->encoding));
+		x->have = (unsigned)sqlite3_column_int(st, 7);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_err(rc);
+}
+
+int store_inbound_flush_stale(struct store *s, int64_t before, int64_t now, unsigned *flushed)
+{
+	struct stale_group g[16];
+	size_t n = 0;
+	int rc;
+
+	if (!s || !flushed)
+		return -EINVAL;
+	*flushed = 0;
+	rc = store_tx_lock_begin(s);
+	if (rc)
+		return rc;
+	rc = stale_groups(s, before, g, 16, &n);
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct store_inbound in = { .channel = g[i].channel, .from = g[i].from,
+					    .to = g[i].to, .encoding = g[i].encoding,
+					    .concat_ref = g[i].ref, .concat_total = g[i].total };
+		uint64_t id = 0;
+
+		/* The parts present, in order; the message is marked by an
+		 * event so the history says what is missing. */
+		rc = join_parts(s, &in, g[i].sent_at, now, &id);
+		if (!rc)
+			rc = store_event_add(s, id, MSG_RECEIVED, MSG_RECEIVED, "incomplete",
+					     (int)(g[i].total - g[i].have), now);
+		if (!rc)
+			(*flushed)++;
+	}
+	return store_tx_end_unlock(s, rc);
+}
+
 /* ---- crash recovery ---- */
 
 struct sending_row {

@@ -495,6 +495,49 @@ static void test_inbound(void **state)
 	assert_int_equal(mt.inbound, 1);
 }
 
+/* A part that never comes: after the timeout the message is stored with the
+ * parts that came, in order, never dropped, and its history says how many
+ * are missing. */
+static void test_inbound_missing_part(void **state)
+{
+	struct fx *f = *state;
+	struct channel_inbound in = { .from = "+4917622", .to = "+4930", .text = "one ",
+				      .text_len = 4, .encoding = "gsm7", .concat_ref = 9,
+				      .concat_total = 3, .concat_seq = 1 };
+	struct store_event ev[4];
+	struct store_msg m;
+	uint64_t n, pending;
+	size_t ne = 0;
+
+	assert_int_equal(f->modem.ev.inbound(f->modem.ev.arg, &in), 0);
+	in.text = "three";
+	in.text_len = 5;
+	in.concat_seq = 3;
+	assert_int_equal(f->modem.ev.inbound(f->modem.ev.arg, &in), 0);
+	/* Not yet: the middle part may still come. */
+	advance(f, 3600000 - 1);
+	assert_int_equal(store_count_status(f->store, MSG_RECEIVED, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_inbound_pending(f->store, &pending), 0);
+	assert_int_equal(pending, 2);
+	/* The timeout plus one check period: stored incomplete. */
+	advance(f, 60000 + 1);
+	assert_int_equal(store_count_status(f->store, MSG_RECEIVED, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_inbound_pending(f->store, &pending), 0);
+	assert_int_equal(pending, 0);
+	/* The received message is the newest one. */
+	assert_int_equal(store_msg_get(f->store, 1, &m), 0);
+	assert_int_equal(m.body_len, 9);
+	assert_memory_equal(m.body, "one three", 9);
+	int got = store_events_get(f->store, 1, ev, 4);
+	assert_true(got >= 2);
+	ne = got < 4 ? (size_t)got : 4;
+	assert_string_equal(ev[ne - 1].event, "incomplete");
+	assert_int_equal(ev[ne - 1].code, 1);
+	store_msg_release(&m);
+}
+
 static void test_crash_rule_at_start(void **state)
 {
 	struct fx *f = *state;
@@ -538,6 +581,7 @@ int main(void)
 		T(test_preference_and_failover_on_busy),
 		T(test_health_gates_dispatch),
 		T(test_inbound),
+		T(test_inbound_missing_part),
 		T(test_crash_rule_at_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

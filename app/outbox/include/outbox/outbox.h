@@ -76,6 +76,10 @@ struct outbox_config {
 	unsigned max_in_flight;    /* 0: 64 */
 	unsigned max_batch;        /* group commit batch bound; 0: 256; 1: no grouping */
 	int64_t default_validity_s;/* 0: 86400 (a message never waits longer) */
+	/* A multipart inbound message still missing parts this long after its
+	 * newest part arrived is stored as received with the parts that came
+	 * (store_inbound_flush_stale: never dropped). 0: 3600000 (1 h). */
+	int64_t inbound_part_timeout_ms;
 	struct outbox_observer observer; /* all NULL: none */
 };
 

@@ -269,6 +269,12 @@ int store_inbound_add(struct store *s, const struct store_inbound *in, int64_t n
 		      uint64_t *msg_id);
 /* Number of stored parts of incomplete inbound messages. */
 int store_inbound_pending(struct store *s, uint64_t *n);
+/* A multipart message whose newest part arrived before `before` is not
+ * going to be completed: store it as received with the parts that came, in
+ * order (never dropped), and record an "incomplete" event whose code is the
+ * number of missing parts. At most 16 messages per call, each in this one
+ * transaction with its webhook rows; *flushed says how many. */
+int store_inbound_flush_stale(struct store *s, int64_t before, int64_t now, unsigned *flushed);
 
 /* ---- history ---- */
 struct store_event {
