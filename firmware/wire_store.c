@@ -130,6 +130,7 @@ int wire_store_start(struct daemon *d, char *err, size_t err_len)
 	    .routing = &d->routing,
 	    .max_batch = co->batch_max,
 	    .default_validity_s = co->validity_s,
+	    .inbound_part_timeout_ms = (int64_t)co->inbound_part_timeout_s * 1000,
 	};
 	rc = wire_crm_new(d, &oc.observer, err, err_len);
 	if (rc)

@@ -63,6 +63,8 @@ static const struct cfg_key outbox_keys[] = {
     UINT("retry_max_s", struct config_outbox, retry_max_s, 1, 604800, CK_LIVE),
     UINT("validity_s", struct config_outbox, validity_s, 60, 604800, CK_LIVE),
     UINT("batch_max", struct config_outbox, batch_max, 1, 1024, CK_LIVE),
+    UINT("inbound_part_timeout_s", struct config_outbox, inbound_part_timeout_s, 60, 604800,
+	 0),
 };
 
 static const struct cfg_key api_keys[] = {
@@ -283,6 +285,7 @@ void config_defaults(struct smsrelay_config *c)
 	c->outbox.retry_max_s = 3600;
 	c->outbox.validity_s = 86400;
 	c->outbox.batch_max = 64;
+	c->outbox.inbound_part_timeout_s = 3600;
 
 	snprintf(c->api.bind, sizeof(c->api.bind), "127.0.0.1");
 	c->api.port = 8080;

@@ -85,6 +85,7 @@ static void test_defaults(void **state)
 	assert_int_equal(d->api.port, 8080);
 	assert_false(d->api.allow_plain_http);
 	assert_int_equal(d->outbox.max_attempts, 8);
+	assert_int_equal(d->outbox.inbound_part_timeout_s, 3600);
 	assert_int_equal(d->routing.fail_threshold, 3);
 	assert_false(d->routing.allow_any);
 	assert_int_equal(d->routing.n_allow, 0);
@@ -123,6 +124,7 @@ static void test_full(void **state)
 	assert_true(c->store.full_check);
 	assert_int_equal(c->store.busy_timeout_ms, 2500);
 	assert_int_equal(c->outbox.retry_max_s, 1800);
+	assert_int_equal(c->outbox.inbound_part_timeout_s, 600);
 	assert_string_equal(c->api.bind, "0.0.0.0");
 	assert_int_equal(c->api.port, 8443);
 	assert_string_equal(c->api.tls_key, "/etc/smsrelay/tls/key.pem");
@@ -148,7 +150,7 @@ static void test_full(void **state)
 	assert_false(m0->delivery_reports);
 	assert_int_equal(m0->channel.rate_per_min, 12);
 	assert_int_equal(m0->channel.n_numbers, 1);
-	assert_int_equal(m0->line, 56);
+	assert_int_equal(m0->line, 57);
 	assert_string_equal(m1->pin, "0000");
 	assert_false(m1->channel.enabled);
 	assert_false(m1->has_profile);
@@ -316,6 +318,7 @@ static void test_values(void **state)
 {
 	(void)state;
 	parse_fails("[api]\nport = 80x\n", 2, "port: '80x' is not a number (allowed: 1..65535)");
+	parse_fails("[outbox]\ninbound_part_timeout_s = 59\n", 2, "out of range");
 	parse_fails("[api]\nport = +80\n", 2, "is not a number");
 	parse_fails("[api]\nport = 99999999999999999999\n", 2, "out of range");
 	parse_fails("[api]\nmax_per_ip = 500\n", 2, "max_per_ip (500) is above max_connections");

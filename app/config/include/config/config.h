@@ -107,6 +107,9 @@ struct config_outbox {
 	unsigned retry_max_s;	 /* 1..604800, default 3600; floor <= base <= max */
 	unsigned validity_s;	 /* default validity of a message: 60..604800, default 86400 */
 	unsigned batch_max;	 /* enqueues per group commit: 1..1024, default 64 */
+	/* a multipart inbound message missing parts this long after its newest
+	 * part is stored with the parts that came: 60..604800, default 3600 */
+	unsigned inbound_part_timeout_s;
 };
 
 /* [api] */
