@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -175,6 +176,10 @@ void supervisor_ready(struct daemon *d)
 
 	d->ready = true;
 	wire_api_set_ready(d, true, "");
+	/* Start-up's peak (the store's check and migration, parsing the config
+	 * and the board) is freed by now; give the pages back so that an idle
+	 * appliance holds only what it uses. */
+	malloc_trim(0);
 	/* A wildcard bind is reached on loopback. */
 	if (!strcmp(bind, "0.0.0.0"))
 		bind = "127.0.0.1";

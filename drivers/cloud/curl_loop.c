@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include <libssh2.h>
+
 #include "cloud/curl_loop.h"
 #include "hal/log.h"
 
@@ -140,9 +142,21 @@ int curl_loop_new(struct hal_loop *loop, struct curl_loop **out)
 	if (!loop || !out)
 		return -EINVAL;
 	/* Idempotent in practice; curl keeps a counter (thread-safe since
-	 * 7.84 when built with threading support). */
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	 * 7.84 when built with threading support).
+	 *
+	 * libssh2 first, without crypto: curl's global init calls
+	 * libssh2_init(0), which on Debian sets up OpenSSL (every engine and
+	 * algorithm: 1.5 MB of resident pages) for SSH transfers we never
+	 * make (every handle is limited to http,https). libssh2 does its
+	 * crypto set-up only in the first of its counted inits, so ours,
+	 * with LIBSSH2_INIT_NO_CRYPTO, makes curl's a counter bump. TLS
+	 * itself is GnuTLS, shared with libmicrohttpd (docs/benchmarks.md, Footprint). */
+	if (libssh2_init(LIBSSH2_INIT_NO_CRYPTO) != 0)
 		return -EIO;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		libssh2_exit();
+		return -EIO;
+	}
 	struct curl_loop *cl = calloc(1, sizeof(*cl));
 	if (!cl)
 		return -ENOMEM;
@@ -151,6 +165,7 @@ int curl_loop_new(struct hal_loop *loop, struct curl_loop **out)
 	if (!cl->multi) {
 		free(cl);
 		curl_global_cleanup();
+		libssh2_exit();
 		return -EIO;
 	}
 	curl_multi_setopt(cl->multi, CURLMOPT_SOCKETFUNCTION, curl_loop_sock_cb);
@@ -177,6 +192,7 @@ void curl_loop_free(struct curl_loop *cl)
 	curl_multi_cleanup(cl->multi); /* may call sock_cb REMOVE: cl still valid */
 	free(cl);
 	curl_global_cleanup();
+	libssh2_exit();
 }
 
 int curl_loop_add(struct curl_loop *cl, CURL *easy, curl_loop_done_cb cb, void *arg)
