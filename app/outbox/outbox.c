@@ -206,6 +206,56 @@ static void note_due(const struct store_enqueue *it, bool *due_now, int64_t *nex
 			*next_at = t[i];
 }
 
+static void fill_result(const struct ob_req *req, struct outbox_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->id = req->item.id;
+	res->status = req->item.status;
+	res->replay = req->item.replay;
+	if (req->item.rc == 0 && !req->item.replay) {
+		res->conversation_id = req->item.conversation_id;
+		res->created_at = req->item.created_at;
+		res->send_at = req->m.send_at;
+		res->expires_at = req->m.expires_at;
+		snprintf(res->encoding, sizeof(res->encoding), "%s",
+			 req->m.encoding ? req->m.encoding : "");
+		res->segments = req->m.segments;
+		snprintf(res->channel_pref, sizeof(res->channel_pref), "%s", req->m.channel_pref);
+	}
+}
+
+/* Wakes the sleeping callers and answers the asynchronous ones. A sleeping
+ * caller's request lives on its stack and may be gone once b->done is set,
+ * so the asynchronous ones are taken out of the list first. */
+static void answer_batch(struct outbox *ob, struct ob_batch *b)
+{
+	struct ob_req *async = NULL, **tail = &async;
+	bool free_batch;
+
+	for (struct ob_req *r = b->head; r; r = r->next)
+		if (r->done) {
+			*tail = r;
+			tail = &r->async_next;
+		}
+	*tail = NULL;
+	pthread_mutex_lock(&ob->gc_mu);
+	b->done = true;
+	pthread_cond_broadcast(&b->cv);
+	free_batch = b->waiters == 0;
+	pthread_mutex_unlock(&ob->gc_mu);
+	if (free_batch)
+		batch_free(b);
+	while (async) {
+		struct ob_req *r = async;
+		struct outbox_result res;
+
+		async = r->async_next;
+		fill_result(r, &res);
+		r->done(r->done_arg, r->item.rc, &res);
+		free(r);
+	}
+}
+
 /* Commits a taken batch in transactions of at most max_batch messages
  * (normally one), then wakes its callers and the loop. */
 static void commit_batch(struct outbox *ob, struct ob_batch *b)
@@ -259,10 +309,7 @@ static void commit_batch(struct outbox *ob, struct ob_batch *b)
 	 * the loop finds its message due. */
 	if (ok)
 		hal_loop_wake(ob->cfg.loop, ob->waker);
-	pthread_mutex_lock(&ob->gc_mu);
-	b->done = true;
-	pthread_cond_broadcast(&b->cv);
-	pthread_mutex_unlock(&ob->gc_mu);
+	answer_batch(ob, b);
 }
 
 static void *committer_main(void *arg)
@@ -287,8 +334,9 @@ static void *committer_main(void *arg)
 	return NULL;
 }
 
-/* Joins the open batch and sleeps until the committer is done with it. */
-static int submit_and_wait(struct outbox *ob, struct ob_req *req)
+/* Joins the open batch; a caller without a done callback sleeps until the
+ * committer is done with it. */
+static int submit(struct outbox *ob, struct ob_req *req)
 {
 	struct ob_batch *b;
 
@@ -310,8 +358,12 @@ static int submit_and_wait(struct outbox *ob, struct ob_req *req)
 	*b->tail = req;
 	b->tail = &req->next;
 	b->n++;
-	b->waiters++;
 	pthread_cond_signal(&ob->gc_cv);
+	if (req->done) {
+		pthread_mutex_unlock(&ob->gc_mu);
+		return 0;
+	}
+	b->waiters++;
 	while (!b->done)
 		pthread_cond_wait(&b->cv, &ob->gc_mu);
 	if (--b->waiters == 0)
@@ -322,7 +374,6 @@ static int submit_and_wait(struct outbox *ob, struct ob_req *req)
 
 int outbox_enqueue(struct outbox *ob, const struct outbox_msg *m, struct outbox_result *res)
 {
-	uint8_t hash[STORE_HASH_LEN];
 	struct ob_req req;
 	int rc;
 
@@ -330,27 +381,38 @@ int outbox_enqueue(struct outbox *ob, const struct outbox_msg *m, struct outbox_
 		return -EINVAL;
 	memset(res, 0, sizeof(*res));
 	memset(&req, 0, sizeof(req));
-	rc = build_new(ob, m, &req.m, hash, ob_now(ob));
+	rc = build_new(ob, m, &req.m, req.hash, ob_now(ob));
 	if (rc)
 		return rc;
 	req.item.m = &req.m;
-	rc = submit_and_wait(ob, &req);
+	rc = submit(ob, &req);
 	if (rc)
 		return rc;
-	res->id = req.item.id;
-	res->status = req.item.status;
-	res->replay = req.item.replay;
-	if (req.item.rc == 0 && !req.item.replay) {
-		res->conversation_id = req.item.conversation_id;
-		res->created_at = req.item.created_at;
-		res->send_at = req.m.send_at;
-		res->expires_at = req.m.expires_at;
-		snprintf(res->encoding, sizeof(res->encoding), "%s",
-			 req.m.encoding ? req.m.encoding : "");
-		res->segments = req.m.segments;
-		snprintf(res->channel_pref, sizeof(res->channel_pref), "%s", req.m.channel_pref);
-	}
+	fill_result(&req, res);
 	return req.item.rc;
+}
+
+int outbox_enqueue_async(struct outbox *ob, const struct outbox_msg *m, outbox_done_cb done,
+			 void *arg)
+{
+	struct ob_req *req;
+	int rc;
+
+	if (!ob || !m || !done)
+		return -EINVAL;
+	req = calloc(1, sizeof(*req));
+	if (!req)
+		return -ENOMEM;
+	rc = build_new(ob, m, &req->m, req->hash, ob_now(ob));
+	if (!rc) {
+		req->item.m = &req->m;
+		req->done = done;
+		req->done_arg = arg;
+		rc = submit(ob, req);
+	}
+	if (rc)
+		free(req);
+	return rc;
 }
 
 /* ---- channels ---- */

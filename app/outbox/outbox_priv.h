@@ -50,12 +50,19 @@ struct ob_flight {
 struct ob_req {
 	struct store_msg_new m;
 	struct store_enqueue item;
+	uint8_t hash[STORE_HASH_LEN]; /* m.payload_hash points here */
 	struct ob_batch *batch;
 	struct ob_req *next;
+	/* outbox_enqueue_async: called by the committer, then the request is
+	 * freed; NULL for a caller sleeping in outbox_enqueue. */
+	outbox_done_cb done;
+	void *done_arg;
+	struct ob_req *async_next; /* answer_batch's list */
 };
 
 /* A group commit: every request that joined before the committer took it.
- * Its waiters sleep on its own condition variable; the last one frees it. */
+ * Its waiters sleep on its own condition variable; the last one frees it
+ * (the committer, when every request was asynchronous). */
 struct ob_batch {
 	pthread_cond_t cv;
 	bool done;

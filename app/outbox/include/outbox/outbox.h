@@ -146,6 +146,23 @@ struct outbox_result {
  * message), -ESHUTDOWN, or the store's -errno (-EIO, -ENOSPC, -EBUSY). */
 int outbox_enqueue(struct outbox *ob, const struct outbox_msg *m, struct outbox_result *res);
 
+/* The outcome of an asynchronous enqueue: rc and res as outbox_enqueue
+ * would have returned them. Runs on the committer thread right after the
+ * commit: it must not block (hand the result over and return). */
+typedef void (*outbox_done_cb)(void *arg, int rc, const struct outbox_result *res);
+
+/* Thread-safe; joins the next group commit and returns at once, so a
+ * server thread can take other requests meanwhile (a group then holds
+ * every request in flight, not one per server thread). Returns 0 when
+ * done(arg, ...) will be called exactly once, after the commit; until
+ * then m and every string it points to must stay valid. Otherwise the
+ * -errno of outbox_enqueue for what is refused before the commit
+ * (-EINVAL, -E2BIG, -ESHUTDOWN, -ENOMEM), and done is never called. A
+ * request taken before outbox_destroy is committed and answered before
+ * it returns. */
+int outbox_enqueue_async(struct outbox *ob, const struct outbox_msg *m, outbox_done_cb done,
+			 void *arg);
+
 /* Loop thread. Cancels a message that is not yet sent: accepted, queued or
  * scheduled move to canceled now; a message being sent is asked to cancel
  * through its channel (when the channel can) and -EINPROGRESS is returned.
