@@ -148,30 +148,23 @@ int api_h_user_delete(struct api_req *r)
 	return api_ok(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
 }
 
+static int user_fetch(struct api_req *r, const void *arg, const struct api_page *page,
+		      void *out, size_t *n, char *next)
+{
+	(void)arg;
+	return r->be->ops->user_list(r->be->ctx, page, out, n, next);
+}
+
+static json_t *user_item(const void *u)
+{
+	return api_user_json(u);
+}
+
 int api_h_user_list(struct api_req *r)
 {
-	struct api_page page;
-	char next[API_CURSOR_MAX] = "";
-	struct api_user *arr;
-	size_t n = 0;
-	int rc;
+	static const struct api_list l = { sizeof(struct api_user), user_fetch, user_item, "users" };
 
-	if (api_page_from_query(r, &page))
-		return 0;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->user_list(r->be->ctx, &page, arr, &n, next);
-	if (rc) {
-		api_err_errno(r, rc, "users");
-	} else {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n && i < page.limit; i++)
-			json_array_append_new(a, api_user_json(&arr[i]));
-		api_ok(r, 200, api_list_json(a, next));
-	}
-	free(arr);
-	return 0;
+	return api_list_send(r, &l, NULL);
 }
 
 /* ---- tokens ---- */
@@ -221,31 +214,24 @@ int api_h_token_revoke(struct api_req *r)
 	return api_ok(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)tid, "revoked", 1));
 }
 
+static int token_fetch(struct api_req *r, const void *uid, const struct api_page *page,
+		       void *out, size_t *n, char *next)
+{
+	return r->be->ops->token_list(r->be->ctx, *(const uint64_t *)uid, page, out, n, next);
+}
+
+static json_t *token_item(const void *t)
+{
+	return api_token_json(t);
+}
+
 int api_h_token_list(struct api_req *r)
 {
-	struct api_page page;
-	char next[API_CURSOR_MAX] = "";
-	struct api_token *arr;
+	static const struct api_list l = { sizeof(struct api_token), token_fetch, token_item,
+					   "tokens" };
 	uint64_t uid = api_param_id(r, 0);
-	size_t n = 0;
-	int rc;
 
-	if (!uid || api_page_from_query(r, &page))
-		return 0;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->token_list(r->be->ctx, uid, &page, arr, &n, next);
-	if (rc) {
-		api_err_errno(r, rc, "tokens");
-	} else {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n && i < page.limit; i++)
-			json_array_append_new(a, api_token_json(&arr[i]));
-		api_ok(r, 200, api_list_json(a, next));
-	}
-	free(arr);
-	return 0;
+	return uid ? api_list_send(r, &l, &uid) : 0;
 }
 
 /* ---- channels ---- */
@@ -261,25 +247,27 @@ static bool channel_name_ok(struct api_req *r, const char *name)
 	return true;
 }
 
+/* Channels are few: one page of at most 32, no cursor. */
+static int channel_fetch(struct api_req *r, const void *arg, const struct api_page *page,
+			 void *out, size_t *n, char *next)
+{
+	(void)arg;
+	(void)next;
+	return r->be->ops->channel_list(r->be->ctx, out, page->limit, n);
+}
+
+static json_t *channel_item(const void *c)
+{
+	return api_channel_json(c);
+}
+
 int api_h_channel_list(struct api_req *r)
 {
-	struct api_channel *arr = calloc(32, sizeof(*arr));
-	size_t n = 0;
-	int rc;
+	static const struct api_list l = { sizeof(struct api_channel), channel_fetch, channel_item,
+					   "channels" };
+	const struct api_page page = { .limit = 32 };
 
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->channel_list(r->be->ctx, arr, 32, &n);
-	if (rc) {
-		api_err_errno(r, rc, "channels");
-	} else {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n && i < 32; i++)
-			json_array_append_new(a, api_channel_json(&arr[i]));
-		api_ok(r, 200, api_list_json(a, NULL));
-	}
-	free(arr);
-	return 0;
+	return api_list_run(r, &page, &l, NULL);
 }
 
 int api_h_channel_get(struct api_req *r)
@@ -403,54 +391,43 @@ int api_h_webhook_delete(struct api_req *r)
 	return api_ok(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
 }
 
+static int webhook_fetch(struct api_req *r, const void *arg, const struct api_page *page,
+			 void *out, size_t *n, char *next)
+{
+	(void)arg;
+	return r->be->ops->webhook_list(r->be->ctx, page, out, n, next);
+}
+
+/* Listed without the secret: it is shown once, at creation. */
+static json_t *webhook_item(const void *w)
+{
+	return api_webhook_json(w, false);
+}
+
 int api_h_webhook_list(struct api_req *r)
 {
-	struct api_page page;
-	char next[API_CURSOR_MAX] = "";
-	struct api_webhook *arr;
-	size_t n = 0;
-	int rc;
+	static const struct api_list l = { sizeof(struct api_webhook), webhook_fetch,
+					   webhook_item, "webhooks" };
 
-	if (api_page_from_query(r, &page))
-		return 0;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->webhook_list(r->be->ctx, &page, arr, &n, next);
-	if (rc) {
-		api_err_errno(r, rc, "webhooks");
-	} else {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n && i < page.limit; i++)
-			json_array_append_new(a, api_webhook_json(&arr[i], false));
-		api_ok(r, 200, api_list_json(a, next));
-	}
-	free(arr);
-	return 0;
+	return api_list_send(r, &l, NULL);
+}
+
+static int audit_fetch(struct api_req *r, const void *arg, const struct api_page *page,
+		       void *out, size_t *n, char *next)
+{
+	(void)arg;
+	return r->be->ops->audit_list(r->be->ctx, page, out, n, next);
+}
+
+static json_t *audit_item(const void *e)
+{
+	return api_audit_json(e);
 }
 
 int api_h_audit_list(struct api_req *r)
 {
-	struct api_page page;
-	char next[API_CURSOR_MAX] = "";
-	struct api_audit_event *arr;
-	size_t n = 0;
-	int rc;
+	static const struct api_list l = { sizeof(struct api_audit_event), audit_fetch,
+					   audit_item, "audit" };
 
-	if (api_page_from_query(r, &page))
-		return 0;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->audit_list(r->be->ctx, &page, arr, &n, next);
-	if (rc) {
-		api_err_errno(r, rc, "audit");
-	} else {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n && i < page.limit; i++)
-			json_array_append_new(a, api_audit_json(&arr[i]));
-		api_ok(r, 200, api_list_json(a, next));
-	}
-	free(arr);
-	return 0;
+	return api_list_send(r, &l, NULL);
 }

@@ -134,31 +134,24 @@ int api_h_contact_delete(struct api_req *r)
 	return api_ok(r, 200, json_pack("{s:I, s:b}", "id", (json_int_t)id, "deleted", 1));
 }
 
+/* arg: the business unit to list ("" = all, for an administrator). */
+static int contact_fetch(struct api_req *r, const void *bu, const struct api_page *page,
+			 void *out, size_t *n, char *next)
+{
+	return r->be->ops->contact_list(r->be->ctx, bu, page, out, n, next);
+}
+
+static json_t *contact_item(const void *c)
+{
+	return api_contact_json(c);
+}
+
 int api_h_contact_list(struct api_req *r)
 {
-	struct api_page page;
-	char next[API_CURSOR_MAX] = "";
-	struct api_contact *arr;
-	size_t n = 0;
-	int rc;
+	static const struct api_list l = { sizeof(struct api_contact), contact_fetch,
+					   contact_item, "contacts" };
 
-	if (api_page_from_query(r, &page))
-		return 0;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->contact_list(r->be->ctx, is_admin(r) ? "" : r->who.business_unit, &page,
-				      arr, &n, next);
-	if (rc) {
-		api_err_errno(r, rc, "contacts");
-	} else {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n && i < page.limit; i++)
-			json_array_append_new(a, api_contact_json(&arr[i]));
-		api_ok(r, 200, api_list_json(a, next));
-	}
-	free(arr);
-	return 0;
+	return api_list_send(r, &l, is_admin(r) ? "" : r->who.business_unit);
 }
 
 /* ---- templates ---- */
@@ -281,29 +274,24 @@ int api_h_tpl_delete(struct api_req *r)
 	return 0;
 }
 
+/* The caller's own templates and their business unit's. */
+static int tpl_fetch(struct api_req *r, const void *arg, const struct api_page *page, void *out,
+		     size_t *n, char *next)
+{
+	(void)arg;
+	return r->be->ops->tpl_list(r->be->ctx, r->who.user_id, r->who.business_unit, page, out,
+				    n, next);
+}
+
+static json_t *tpl_item(const void *t)
+{
+	return api_tpl_json(t);
+}
+
 int api_h_tpl_list(struct api_req *r)
 {
-	struct api_page page;
-	char next[API_CURSOR_MAX] = "";
-	struct api_template *arr;
-	size_t n = 0;
-	int rc;
+	static const struct api_list l = { sizeof(struct api_template), tpl_fetch, tpl_item,
+					   "templates" };
 
-	if (api_page_from_query(r, &page))
-		return 0;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->tpl_list(r->be->ctx, r->who.user_id, r->who.business_unit, &page, arr, &n,
-				  next);
-	if (rc) {
-		api_err_errno(r, rc, "templates");
-	} else {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n && i < page.limit; i++)
-			json_array_append_new(a, api_tpl_json(&arr[i]));
-		api_ok(r, 200, api_list_json(a, next));
-	}
-	free(arr);
-	return 0;
+	return api_list_send(r, &l, NULL);
 }

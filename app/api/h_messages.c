@@ -200,20 +200,35 @@ out:
 	return 0;
 }
 
+/* The message of path id 0, read for the caller: NULL with the response
+ * set when the id is bad or memory short; else a malloc'd message (free
+ * it) and *rc from the read, -ENOENT for one the caller may not see. */
+static struct api_msg *msg_load(struct api_req *r, uint64_t *id, int *rc)
+{
+	struct api_msg *m;
+
+	*id = api_param_id(r, 0);
+	if (!*id)
+		return NULL;
+	m = malloc(sizeof(*m));
+	if (!m) {
+		api_err(r, 500, "internal", "out of memory");
+		return NULL;
+	}
+	*rc = r->be->ops->msg_get(r->be->ctx, *id, m);
+	if (*rc == 0 && !can_see_msg(r, m))
+		*rc = -ENOENT;
+	return m;
+}
+
 int api_h_msg_get(struct api_req *r)
 {
-	uint64_t id = api_param_id(r, 0);
-	struct api_msg *m;
+	uint64_t id;
 	int rc;
+	struct api_msg *m = msg_load(r, &id, &rc);
 
-	if (!id)
-		return 0;
-	m = malloc(sizeof(*m));
 	if (!m)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->msg_get(r->be->ctx, id, m);
-	if (rc == 0 && !can_see_msg(r, m))
-		rc = -ENOENT;
+		return 0;
 	if (rc)
 		api_err_errno(r, rc, "message");
 	else
@@ -224,18 +239,12 @@ int api_h_msg_get(struct api_req *r)
 
 int api_h_msg_cancel(struct api_req *r)
 {
-	uint64_t id = api_param_id(r, 0);
-	struct api_msg *m;
+	uint64_t id;
 	int rc;
+	struct api_msg *m = msg_load(r, &id, &rc);
 
-	if (!id)
-		return 0;
-	m = malloc(sizeof(*m));
 	if (!m)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->msg_get(r->be->ctx, id, m);
-	if (rc == 0 && !can_see_msg(r, m))
-		rc = -ENOENT;
+		return 0;
 	if (rc == 0 && m->user_id != r->who.user_id && r->who.role != API_ROLE_ADMINISTRATOR)
 		rc = -EACCES;
 	if (rc == 0)
@@ -252,31 +261,25 @@ int api_h_msg_cancel(struct api_req *r)
 	return 0;
 }
 
-/* Send a page of messages as {"data":[...],"next_cursor":...}. */
-static void msg_page(struct api_req *r, int rc, struct api_msg *arr, size_t n,
-		     const char *next)
+static json_t *msg_item(const void *m)
 {
-	json_t *a;
+	return api_msg_json(m);
+}
 
-	if (rc) {
-		api_err_errno(r, rc, "messages");
-		return;
-	}
-	a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, api_msg_json(&arr[i]));
-	api_ok(r, 200, api_list_json(a, next));
+/* arg: the api_msg_query of GET /messages. */
+static int msg_fetch(struct api_req *r, const void *q, const struct api_page *page, void *out,
+		     size_t *n, char *next)
+{
+	return r->be->ops->msg_list(r->be->ctx, q, page, out, n, next);
 }
 
 int api_h_msg_list(struct api_req *r)
 {
+	static const struct api_list l = { sizeof(struct api_msg), msg_fetch, msg_item,
+					   "messages" };
 	struct api_msg_query q = { .any_status = true };
 	struct api_page page;
 	const char *st = api_query(r, "status"), *since = api_query(r, "since");
-	char next[API_CURSOR_MAX] = "";
-	struct api_msg *arr;
-	size_t n = 0;
-	int rc;
 
 	if (api_page_from_query(r, &page))
 		return 0;
@@ -291,13 +294,7 @@ int api_h_msg_list(struct api_req *r)
 		return api_err(r, 400, "invalid_query", "since must be an RFC 3339 time");
 	/* An administrator lists every user's messages; others their own. */
 	q.user_id = api_role_has(r->who.role, API_P_MSG_READ_ALL) ? 0 : r->who.user_id;
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->msg_list(r->be->ctx, &q, &page, arr, &n, next);
-	msg_page(r, rc, arr, n > page.limit ? page.limit : n, next);
-	free(arr);
-	return 0;
+	return api_list_run(r, &page, &l, &q);
 }
 
 static bool can_see_conv(const struct api_req *r, const struct api_conversation *c)
@@ -306,17 +303,26 @@ static bool can_see_conv(const struct api_req *r, const struct api_conversation 
 	       strcmp(c->business_unit, r->who.business_unit) == 0;
 }
 
+/* arg: the api_conv_query of GET /conversations. */
+static int conv_fetch(struct api_req *r, const void *q, const struct api_page *page, void *out,
+		      size_t *n, char *next)
+{
+	return r->be->ops->conv_list(r->be->ctx, q, page, out, n, next);
+}
+
+static json_t *conv_item(const void *c)
+{
+	return api_conv_json(c);
+}
+
 int api_h_conv_list(struct api_req *r)
 {
+	static const struct api_list l = { sizeof(struct api_conversation), conv_fetch,
+					   conv_item, "conversations" };
 	struct api_conv_query q = { 0 };
 	struct api_page page;
 	const char *num = api_query(r, "number"), *rt = api_query(r, "record_type"),
 		   *rid = api_query(r, "record_id");
-	char next[API_CURSOR_MAX] = "";
-	struct api_conversation *arr;
-	size_t n = 0;
-	int rc;
-	json_t *a;
 
 	if (api_page_from_query(r, &page))
 		return 0;
@@ -333,30 +339,23 @@ int api_h_conv_list(struct api_req *r)
 	snprintf(q.record_id, sizeof(q.record_id), "%s", rid ? rid : "");
 	if (!api_role_has(r->who.role, API_P_CONV_READ_ALL))
 		snprintf(q.business_unit, sizeof(q.business_unit), "%s", r->who.business_unit);
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->conv_list(r->be->ctx, &q, &page, arr, &n, next);
-	if (rc) {
-		api_err_errno(r, rc, "conversations");
-	} else {
-		a = json_array();
-		for (size_t i = 0; i < n && i < page.limit; i++)
-			json_array_append_new(a, api_conv_json(&arr[i]));
-		api_ok(r, 200, api_list_json(a, next));
-	}
-	free(arr);
-	return 0;
+	return api_list_run(r, &page, &l, &q);
+}
+
+/* arg: the conversation id. */
+static int conv_msg_fetch(struct api_req *r, const void *id, const struct api_page *page,
+			  void *out, size_t *n, char *next)
+{
+	return r->be->ops->conv_messages(r->be->ctx, *(const uint64_t *)id, page, out, n, next);
 }
 
 int api_h_conv_messages(struct api_req *r)
 {
+	static const struct api_list l = { sizeof(struct api_msg), conv_msg_fetch, msg_item,
+					   "messages" };
 	uint64_t id = api_param_id(r, 0);
 	struct api_conversation c;
 	struct api_page page;
-	char next[API_CURSOR_MAX] = "";
-	struct api_msg *arr;
-	size_t n = 0;
 	int rc;
 
 	if (!id || api_page_from_query(r, &page))
@@ -366,11 +365,5 @@ int api_h_conv_messages(struct api_req *r)
 		rc = -ENOENT;
 	if (rc)
 		return api_err_errno(r, rc, "conversation");
-	arr = calloc(page.limit, sizeof(*arr));
-	if (!arr)
-		return api_err(r, 500, "internal", "out of memory");
-	rc = r->be->ops->conv_messages(r->be->ctx, id, &page, arr, &n, next);
-	msg_page(r, rc, arr, n > page.limit ? page.limit : n, next);
-	free(arr);
-	return 0;
+	return api_list_run(r, &page, &l, &id);
 }

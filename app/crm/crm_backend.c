@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,31 @@ void crm_cursor_make(bool more, uint64_t last_id, char *next_cursor)
 		next_cursor[0] = '\0';
 }
 
+int crm_list_page(struct crm *c, const struct crm_list *l, const void *arg,
+		  const struct api_page *page, void *out, size_t *n, char *next_cursor)
+{
+	unsigned char *rows, *items = out;
+	uint64_t key, last = 0;
+	bool more = false;
+	int rc = crm_cursor_parse(page->cursor, &key);
+
+	*n = 0;
+	if (rc || !page->limit || page->limit > API_PAGE_MAX)
+		return -EINVAL;
+	rows = calloc(page->limit, l->row_size);
+	if (!rows)
+		return -ENOMEM;
+	rc = l->fetch(c, arg, key, rows, page->limit, n, &more);
+	for (size_t i = 0; !rc && i < *n; i++)
+		l->to_api(rows + i * l->row_size, items + i * l->item_size);
+	if (!rc && *n)
+		memcpy(&last, rows + (*n - 1) * l->row_size + l->id_off, sizeof(last));
+	if (!rc)
+		crm_cursor_make(more, last, next_cursor);
+	free(rows);
+	return rc;
+}
+
 /* ---- basics ---- */
 
 static int64_t op_now_ms(void *ctx)
@@ -122,8 +148,13 @@ static int op_health(void *ctx, struct api_health *out)
 
 /* ---- auth, users, tokens ---- */
 
-static void user_to_api(const struct store_user *s, struct api_user *a)
+/* The *_to_api converters take void pointers: they are also crm_list's
+ * to_api. */
+static void user_to_api(const void *row, void *item)
 {
+	const struct store_user *s = row;
+	struct api_user *a = item;
+
 	memset(a, 0, sizeof(*a));
 	a->id = s->id;
 	crm_cp(a->username, sizeof(a->username), s->username);
@@ -168,8 +199,11 @@ static int op_token_lookup(void *ctx, const uint8_t hash[API_HASH_LEN],
 	return 0;
 }
 
-static void token_to_api(const struct store_token *s, struct api_token *a)
+static void token_to_api(const void *row, void *item)
 {
+	const struct store_token *s = row;
+	struct api_token *a = item;
+
 	memset(a, 0, sizeof(*a));
 	a->id = s->id;
 	a->user_id = s->user_id;
@@ -196,34 +230,25 @@ static int op_token_revoke(void *ctx, uint64_t user_id, uint64_t token_id)
 	return store_token_revoke(c->cfg.store, user_id, token_id, crm_now(c));
 }
 
+/* arg: the user id; an unknown user is -ENOENT, not an empty list. */
+static int token_fetch(struct crm *c, const void *arg, uint64_t after, void *rows, size_t max,
+		       size_t *n, bool *more)
+{
+	uint64_t user_id = *(const uint64_t *)arg;
+	struct store_user u;
+	int rc = store_user_get(c->cfg.store, user_id, &u);
+
+	return rc ? rc : store_token_list(c->cfg.store, user_id, after, rows, max, n, more);
+}
+
 static int op_token_list(void *ctx, uint64_t user_id, const struct api_page *page,
 			 struct api_token *out, size_t *n, char *next_cursor)
 {
-	struct crm *c = ctx;
-	struct store_token *rows;
-	uint64_t after;
-	bool more;
-	int rc = crm_cursor_parse(page->cursor, &after);
+	static const struct crm_list l = { sizeof(struct store_token),
+					   offsetof(struct store_token, id),
+					   sizeof(struct api_token), token_fetch, token_to_api };
 
-	*n = 0;
-	if (rc || !page->limit || page->limit > API_PAGE_MAX)
-		return -EINVAL;
-	rows = calloc(page->limit, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	{
-		struct store_user u;
-
-		rc = store_user_get(c->cfg.store, user_id, &u); /* -ENOENT: no user */
-	}
-	if (!rc)
-		rc = store_token_list(c->cfg.store, user_id, after, rows, page->limit, n, &more);
-	for (size_t i = 0; !rc && i < *n; i++)
-		token_to_api(&rows[i], &out[i]);
-	if (!rc)
-		crm_cursor_make(more, *n ? rows[*n - 1].id : 0, next_cursor);
-	free(rows);
-	return rc;
+	return crm_list_page(ctx, &l, &user_id, page, out, n, next_cursor);
 }
 
 static int op_user_create(void *ctx, const struct api_user *in, struct api_user *out)
@@ -270,28 +295,21 @@ static int op_user_delete(void *ctx, uint64_t id)
 	return store_user_delete(c->cfg.store, id); /* tokens go with it (cascade) */
 }
 
+static int user_fetch(struct crm *c, const void *arg, uint64_t after, void *rows, size_t max,
+		      size_t *n, bool *more)
+{
+	(void)arg;
+	return store_user_list(c->cfg.store, after, rows, max, n, more);
+}
+
 static int op_user_list(void *ctx, const struct api_page *page, struct api_user *out,
 			size_t *n, char *next_cursor)
 {
-	struct crm *c = ctx;
-	struct store_user *rows;
-	uint64_t after;
-	bool more;
-	int rc = crm_cursor_parse(page->cursor, &after);
+	static const struct crm_list l = { sizeof(struct store_user),
+					   offsetof(struct store_user, id),
+					   sizeof(struct api_user), user_fetch, user_to_api };
 
-	*n = 0;
-	if (rc || !page->limit || page->limit > API_PAGE_MAX)
-		return -EINVAL;
-	rows = calloc(page->limit, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	rc = store_user_list(c->cfg.store, after, rows, page->limit, n, &more);
-	for (size_t i = 0; !rc && i < *n; i++)
-		user_to_api(&rows[i], &out[i]);
-	if (!rc)
-		crm_cursor_make(more, *n ? rows[*n - 1].id : 0, next_cursor);
-	free(rows);
-	return rc;
+	return crm_list_page(ctx, &l, NULL, page, out, n, next_cursor);
 }
 
 /* ---- channels ---- */
@@ -349,8 +367,11 @@ static int op_channel_assign(void *ctx, const char *name, uint64_t user_id)
 
 /* ---- webhook subscriptions ---- */
 
-static void hook_to_api(const struct store_webhook *s, struct api_webhook *a)
+static void hook_to_api(const void *row, void *item)
 {
+	const struct store_webhook *s = row;
+	struct api_webhook *a = item;
+
 	memset(a, 0, sizeof(*a));
 	a->id = s->id;
 	crm_cp(a->url, sizeof(a->url), s->url);
@@ -396,28 +417,21 @@ static int op_webhook_delete(void *ctx, uint64_t id)
 	return store_webhook_delete(c->cfg.store, id);
 }
 
+static int hook_fetch(struct crm *c, const void *arg, uint64_t after, void *rows, size_t max,
+		      size_t *n, bool *more)
+{
+	(void)arg;
+	return store_webhook_list(c->cfg.store, after, rows, max, n, more);
+}
+
 static int op_webhook_list(void *ctx, const struct api_page *page, struct api_webhook *out,
 			   size_t *n, char *next_cursor)
 {
-	struct crm *c = ctx;
-	struct store_webhook *rows;
-	uint64_t after;
-	bool more;
-	int rc = crm_cursor_parse(page->cursor, &after);
+	static const struct crm_list l = { sizeof(struct store_webhook),
+					   offsetof(struct store_webhook, id),
+					   sizeof(struct api_webhook), hook_fetch, hook_to_api };
 
-	*n = 0;
-	if (rc || !page->limit || page->limit > API_PAGE_MAX)
-		return -EINVAL;
-	rows = calloc(page->limit, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	rc = store_webhook_list(c->cfg.store, after, rows, page->limit, n, &more);
-	for (size_t i = 0; !rc && i < *n; i++)
-		hook_to_api(&rows[i], &out[i]);
-	if (!rc)
-		crm_cursor_make(more, *n ? rows[*n - 1].id : 0, next_cursor);
-	free(rows);
-	return rc;
+	return crm_list_page(ctx, &l, NULL, page, out, n, next_cursor);
 }
 
 /* ---- audit ---- */
@@ -435,38 +449,38 @@ static int op_audit_append(void *ctx, const struct api_audit_event *ev)
 	return store_audit_append(c->cfg.store, &a, NULL);
 }
 
+static void audit_to_api(const void *row, void *item)
+{
+	const struct store_audit *s = row;
+	struct api_audit_event *e = item;
+
+	memset(e, 0, sizeof(*e));
+	e->id = s->id;
+	e->at = s->at;
+	e->actor_id = s->actor_id;
+	crm_cp(e->actor, sizeof(e->actor), s->actor);
+	crm_cp(e->action, sizeof(e->action), s->action);
+	crm_cp(e->target, sizeof(e->target), s->target);
+	crm_cp(e->detail, sizeof(e->detail), s->detail);
+}
+
+/* Newest first: the cursor is the id to go below. */
+static int audit_fetch(struct crm *c, const void *arg, uint64_t before, void *rows, size_t max,
+		       size_t *n, bool *more)
+{
+	(void)arg;
+	return store_audit_list(c->cfg.store, before, rows, max, n, more);
+}
+
 static int op_audit_list(void *ctx, const struct api_page *page, struct api_audit_event *out,
 			 size_t *n, char *next_cursor)
 {
-	struct crm *c = ctx;
-	struct store_audit *rows;
-	uint64_t before;
-	bool more;
-	int rc = crm_cursor_parse(page->cursor, &before);
+	static const struct crm_list l = { sizeof(struct store_audit),
+					   offsetof(struct store_audit, id),
+					   sizeof(struct api_audit_event), audit_fetch,
+					   audit_to_api };
 
-	*n = 0;
-	if (rc || !page->limit || page->limit > API_PAGE_MAX)
-		return -EINVAL;
-	rows = calloc(page->limit, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	rc = store_audit_list(c->cfg.store, before, rows, page->limit, n, &more);
-	for (size_t i = 0; !rc && i < *n; i++) {
-		struct api_audit_event *e = &out[i];
-
-		memset(e, 0, sizeof(*e));
-		e->id = rows[i].id;
-		e->at = rows[i].at;
-		e->actor_id = rows[i].actor_id;
-		crm_cp(e->actor, sizeof(e->actor), rows[i].actor);
-		crm_cp(e->action, sizeof(e->action), rows[i].action);
-		crm_cp(e->target, sizeof(e->target), rows[i].target);
-		crm_cp(e->detail, sizeof(e->detail), rows[i].detail);
-	}
-	if (!rc)
-		crm_cursor_make(more, *n ? rows[*n - 1].id : 0, next_cursor);
-	free(rows);
-	return rc;
+	return crm_list_page(ctx, &l, NULL, page, out, n, next_cursor);
 }
 
 void crm_ops_admin(struct api_backend_ops *ops)

@@ -1,6 +1,7 @@
 /* Contacts with typed numbers, the number choice for automated sends, and
  * templates by scope. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,12 @@ int crm_contact_pick(const struct api_contact *c, const char *want_type)
 	return -ENOENT;
 }
 
-static void contact_to_api(const struct store_contact *s, struct api_contact *a)
+/* void pointers: also crm_list's to_api. */
+static void contact_to_api(const void *row, void *item)
 {
+	const struct store_contact *s = row;
+	struct api_contact *a = item;
+
 	memset(a, 0, sizeof(*a));
 	a->id = s->id;
 	crm_cp(a->name, sizeof(a->name), s->name);
@@ -108,34 +113,31 @@ static int op_contact_delete(void *ctx, uint64_t id)
 	return store_contact_delete(c->cfg.store, id);
 }
 
+/* arg: the business unit ("" = every unit). */
+static int contact_fetch(struct crm *c, const void *bu, uint64_t after, void *rows, size_t max,
+			 size_t *n, bool *more)
+{
+	return store_contact_list(c->cfg.store, bu, after, rows, max, n, more);
+}
+
 static int op_contact_list(void *ctx, const char *business_unit, const struct api_page *page,
 			   struct api_contact *out, size_t *n, char *next_cursor)
 {
-	struct crm *c = ctx;
-	struct store_contact *rows;
-	uint64_t after;
-	bool more;
-	int rc = crm_cursor_parse(page->cursor, &after);
+	static const struct crm_list l = { sizeof(struct store_contact),
+					   offsetof(struct store_contact, id),
+					   sizeof(struct api_contact), contact_fetch,
+					   contact_to_api };
 
-	*n = 0;
-	if (rc || !page->limit || page->limit > API_PAGE_MAX)
-		return -EINVAL;
-	rows = calloc(page->limit, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	rc = store_contact_list(c->cfg.store, business_unit, after, rows, page->limit, n, &more);
-	for (size_t i = 0; !rc && i < *n; i++)
-		contact_to_api(&rows[i], &out[i]);
-	if (!rc)
-		crm_cursor_make(more, *n ? rows[*n - 1].id : 0, next_cursor);
-	free(rows);
-	return rc;
+	return crm_list_page(ctx, &l, business_unit, page, out, n, next_cursor);
 }
 
 /* ---- templates ---- */
 
-static void tpl_to_api(const struct store_template *s, struct api_template *a)
+static void tpl_to_api(const void *row, void *item)
 {
+	const struct store_template *s = row;
+	struct api_template *a = item;
+
 	memset(a, 0, sizeof(*a));
 	a->id = s->id;
 	a->owner_id = s->owner_id;
@@ -200,30 +202,31 @@ static int op_tpl_delete(void *ctx, uint64_t id)
 	return store_tpl_delete(c->cfg.store, id);
 }
 
+/* What an owner may read: their own and their business unit's. */
+struct tpl_filter {
+	uint64_t owner_id;
+	const char *business_unit;
+};
+
+static int tpl_fetch(struct crm *c, const void *arg, uint64_t after, void *rows, size_t max,
+		     size_t *n, bool *more)
+{
+	const struct tpl_filter *f = arg;
+
+	return store_tpl_list(c->cfg.store, f->owner_id, f->business_unit, after, rows, max, n,
+			      more);
+}
+
 static int op_tpl_list(void *ctx, uint64_t owner_id, const char *business_unit,
 		       const struct api_page *page, struct api_template *out, size_t *n,
 		       char *next_cursor)
 {
-	struct crm *c = ctx;
-	struct store_template *rows;
-	uint64_t after;
-	bool more;
-	int rc = crm_cursor_parse(page->cursor, &after);
+	static const struct crm_list l = { sizeof(struct store_template),
+					   offsetof(struct store_template, id),
+					   sizeof(struct api_template), tpl_fetch, tpl_to_api };
+	const struct tpl_filter f = { owner_id, business_unit };
 
-	*n = 0;
-	if (rc || !page->limit || page->limit > API_PAGE_MAX)
-		return -EINVAL;
-	rows = calloc(page->limit, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	rc = store_tpl_list(c->cfg.store, owner_id, business_unit, after, rows, page->limit, n,
-			    &more);
-	for (size_t i = 0; !rc && i < *n; i++)
-		tpl_to_api(&rows[i], &out[i]);
-	if (!rc)
-		crm_cursor_make(more, *n ? rows[*n - 1].id : 0, next_cursor);
-	free(rows);
-	return rc;
+	return crm_list_page(ctx, &l, &f, page, out, n, next_cursor);
 }
 
 void crm_ops_contacts(struct api_backend_ops *ops)

@@ -1,6 +1,7 @@
 /* Message ops of the api_backend: create through the outbox (durable before
  * return), get, cancel, list; conversations; the metrics snapshot. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,8 +254,12 @@ static int op_msg_list(void *ctx, const struct api_msg_query *q, const struct ap
 	return list_msgs(ctx, &f, page, out, n, next_cursor);
 }
 
-static void conv_to_api(const struct store_conversation *s, struct api_conversation *a)
+/* void pointers: also crm_list's to_api. */
+static void conv_to_api(const void *row, void *item)
 {
+	const struct store_conversation *s = row;
+	struct api_conversation *a = item;
+
 	memset(a, 0, sizeof(*a));
 	a->id = s->id;
 	crm_cp(a->number, sizeof(a->number), s->number);
@@ -265,34 +270,28 @@ static void conv_to_api(const struct store_conversation *s, struct api_conversat
 	a->last_message_at = s->last_message_at;
 }
 
+/* arg: the store_conv_filter. */
+static int conv_fetch(struct crm *c, const void *f, uint64_t before, void *rows, size_t max,
+		      size_t *n, bool *more)
+{
+	return store_conv_list(c->cfg.store, f, before, rows, max, n, more);
+}
+
 static int op_conv_list(void *ctx, const struct api_conv_query *q, const struct api_page *page,
 			struct api_conversation *out, size_t *n, char *next_cursor)
 {
-	struct crm *c = ctx;
-	struct store_conv_filter f = {
+	static const struct crm_list l = { sizeof(struct store_conversation),
+					   offsetof(struct store_conversation, id),
+					   sizeof(struct api_conversation), conv_fetch,
+					   conv_to_api };
+	const struct store_conv_filter f = {
 		.number = q->number,
 		.crm_type = q->record_type,
 		.crm_id = q->record_id,
 		.business_unit = q->business_unit,
 	};
-	struct store_conversation *rows;
-	uint64_t before;
-	bool more;
-	int rc = crm_cursor_parse(page->cursor, &before);
 
-	*n = 0;
-	if (rc || !page->limit || page->limit > API_PAGE_MAX)
-		return -EINVAL;
-	rows = calloc(page->limit, sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
-	rc = store_conv_list(c->cfg.store, &f, before, rows, page->limit, n, &more);
-	for (size_t i = 0; !rc && i < *n; i++)
-		conv_to_api(&rows[i], &out[i]);
-	if (!rc)
-		crm_cursor_make(more, *n ? rows[*n - 1].id : 0, next_cursor);
-	free(rows);
-	return rc;
+	return crm_list_page(ctx, &l, &f, page, out, n, next_cursor);
 }
 
 static int op_conv_get(void *ctx, uint64_t id, struct api_conversation *out)

@@ -106,8 +106,10 @@ static int numbers_read(struct store *s, struct store_contact *c)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_err(rc);
 }
 
-static void fill_contact(sqlite3_stmt *st, struct store_contact *c)
+static void fill_contact(sqlite3_stmt *st, void *row)
 {
+	struct store_contact *c = row;
+
 	memset(c, 0, sizeof(*c));
 	c->id = (uint64_t)sqlite3_column_int64(st, 0);
 	store_col_str(st, 1, c->name, sizeof(c->name));
@@ -120,19 +122,9 @@ static void fill_contact(sqlite3_stmt *st, struct store_contact *c)
 
 static int contact_get_locked(struct store *s, uint64_t id, struct store_contact *out)
 {
-	sqlite3_stmt *st = store_xstmt(s, SX_CONTACT_GET, sql_contact_get);
-	int rc;
+	int rc = store_get_by_id(s, SX_CONTACT_GET, sql_contact_get, id, fill_contact, out);
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill_contact(st, out);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? -ENOENT : store_err(rc);
-	return numbers_read(s, out);
+	return rc ? rc : numbers_read(s, out);
 }
 
 /* Insert (update false) or replace in->id, numbers included, in one
@@ -140,7 +132,6 @@ static int contact_get_locked(struct store *s, uint64_t id, struct store_contact
 static int contact_write(struct store *s, const struct store_contact *in, bool update,
 			 int64_t now, struct store_contact *out)
 {
-	sqlite3_stmt *st;
 	uint64_t id = update ? in->id : 0;
 	int rc;
 
@@ -148,26 +139,20 @@ static int contact_write(struct store *s, const struct store_contact *in, bool u
 		return -EINVAL;
 	if (in->n_numbers > STORE_NUMBERS_MAX)
 		return -E2BIG;
+
+	const struct store_param p[] = { STORE_PI(id),
+					 STORE_PS(in->name),
+					 STORE_PS(in->business_unit),
+					 STORE_PS(in->crm_type),
+					 STORE_PS(in->crm_id),
+					 STORE_PI(now) };
+
 	rc = store_tx_lock_begin(s);
 	if (rc)
 		return rc;
-	st = update ? store_xstmt(s, SX_CONTACT_UPDATE, sql_contact_update)
-		    : store_xstmt(s, SX_CONTACT_INSERT, sql_contact_insert);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		store_bind_str(st, 2, in->name);
-		store_bind_str(st, 3, in->business_unit);
-		store_bind_str(st, 4, in->crm_type);
-		store_bind_str(st, 5, in->crm_id);
-		sqlite3_bind_int64(st, 6, now);
-		rc = store_step_done(st);
-		if (!rc && update && sqlite3_changes(s->db) == 0)
-			rc = -ENOENT;
-		if (!rc && !update)
-			id = (uint64_t)sqlite3_last_insert_rowid(s->db);
-	}
+	/* The insert leaves ?1 unused: one parameter list serves both. */
+	rc = update ? store_change_locked(s, SX_CONTACT_UPDATE, sql_contact_update, p, 6)
+		    : store_insert_locked(s, SX_CONTACT_INSERT, sql_contact_insert, p, 6, &id);
 	if (!rc)
 		rc = numbers_write(s, id, in);
 	if (!rc)
@@ -199,66 +184,34 @@ int store_contact_get(struct store *s, uint64_t id, struct store_contact *out)
 	return rc;
 }
 
-/* A delete by id in its own transaction; -ENOENT when nothing went. */
-static int delete_by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!s)
-		return -EINVAL;
-	rc = store_tx_lock_begin(s);
-	if (rc)
-		return rc;
-	st = store_xstmt(s, x, sql);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		rc = store_step_done(st);
-		if (!rc && sqlite3_changes(s->db) == 0)
-			rc = -ENOENT;
-	}
-	return store_tx_end_unlock(s, rc);
-}
-
 int store_contact_delete(struct store *s, uint64_t id)
 {
-	return delete_by_id(s, SX_CONTACT_DELETE, sql_contact_delete, id);
+	return store_change_by_id(s, SX_CONTACT_DELETE, sql_contact_delete, id);
+}
+
+/* The numbers of a page of contacts (store_page_q.finish). */
+static int numbers_of_page(struct store *s, void *rows, size_t n)
+{
+	struct store_contact *c = rows;
+
+	for (size_t i = 0; i < n; i++)
+		if (numbers_read(s, &c[i]))
+			return -EIO;
+	return 0;
 }
 
 int store_contact_list(struct store *s, const char *business_unit, uint64_t after,
 		       struct store_contact *out, size_t max, size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	int rc;
+	const struct store_param p[] = {
+		STORE_PS(business_unit && business_unit[0] ? business_unit : NULL), STORE_PI(after)
+	};
+	const struct store_page_q q = { SX_CONTACT_LIST, sql_contact_list, p, 2, fill_contact,
+					sizeof(*out), numbers_of_page };
 
 	if (!s || !out || !max || !n || !more)
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_CONTACT_LIST, sql_contact_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	store_bind_str(st, 1, business_unit && business_unit[0] ? business_unit : NULL);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)after);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == max)
-			*more = true;
-		else
-			fill_contact(st, &out[(*n)++]);
-	}
-	sqlite3_reset(st);
-	/* Numbers after the scan: one statement is stepped at a time. */
-	for (size_t i = 0; rc == SQLITE_DONE && i < *n; i++)
-		if (numbers_read(s, &out[i]))
-			rc = SQLITE_ERROR;
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+	return store_page_run(s, &q, out, max, n, more);
 }
 
 /* ---- templates ---- */
@@ -270,8 +223,10 @@ static bool tpl_ok(const struct store_template *t)
 	       t->body[0] && fits(t->body, STORE_TPL_BODY_MAX);
 }
 
-static void fill_tpl(sqlite3_stmt *st, struct store_template *t)
+static void fill_tpl(sqlite3_stmt *st, void *row)
 {
+	struct store_template *t = row;
+
 	memset(t, 0, sizeof(*t));
 	t->id = (uint64_t)sqlite3_column_int64(st, 0);
 	t->owner_id = (uint64_t)sqlite3_column_int64(st, 1);
@@ -285,48 +240,31 @@ static void fill_tpl(sqlite3_stmt *st, struct store_template *t)
 
 static int tpl_get_locked(struct store *s, uint64_t id, struct store_template *out)
 {
-	sqlite3_stmt *st = store_xstmt(s, SX_TPL_GET, sql_tpl_get);
-	int rc;
-
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill_tpl(st, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+	return store_get_by_id(s, SX_TPL_GET, sql_tpl_get, id, fill_tpl, out);
 }
 
 static int tpl_write(struct store *s, const struct store_template *in, bool update, int64_t now,
 		     struct store_template *out)
 {
-	sqlite3_stmt *st;
 	uint64_t id = update ? in->id : 0;
 	int rc;
 
 	if (!s || !out || !tpl_ok(in))
 		return -EINVAL;
+
+	/* ?1: the template on update, its owner on insert. */
+	const struct store_param p[] = { STORE_PI(update ? in->id : in->owner_id),
+					 STORE_PI(in->scope),
+					 STORE_PS(in->business_unit),
+					 STORE_PS(in->name),
+					 STORE_PS(in->body),
+					 STORE_PI(now) };
+
 	rc = store_tx_lock_begin(s);
 	if (rc)
 		return rc;
-	st = update ? store_xstmt(s, SX_TPL_UPDATE, sql_tpl_update)
-		    : store_xstmt(s, SX_TPL_INSERT, sql_tpl_insert);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)(update ? in->id : in->owner_id));
-		sqlite3_bind_int(st, 2, in->scope);
-		store_bind_str(st, 3, in->business_unit);
-		store_bind_str(st, 4, in->name);
-		store_bind_str(st, 5, in->body);
-		sqlite3_bind_int64(st, 6, now);
-		rc = store_step_done(st);
-		if (!rc && update && sqlite3_changes(s->db) == 0)
-			rc = -ENOENT;
-		if (!rc && !update)
-			id = (uint64_t)sqlite3_last_insert_rowid(s->db);
-	}
+	rc = update ? store_change_locked(s, SX_TPL_UPDATE, sql_tpl_update, p, 6)
+		    : store_insert_locked(s, SX_TPL_INSERT, sql_tpl_insert, p, 6, &id);
 	if (!rc)
 		rc = tpl_get_locked(s, id, out);
 	return store_tx_end_unlock(s, rc);
@@ -346,48 +284,25 @@ int store_tpl_update(struct store *s, const struct store_template *in, int64_t n
 
 int store_tpl_get(struct store *s, uint64_t id, struct store_template *out)
 {
-	int rc;
-
-	if (!s || !out)
-		return -EINVAL;
-	pthread_mutex_lock(&s->mu);
-	rc = tpl_get_locked(s, id, out);
-	pthread_mutex_unlock(&s->mu);
-	return rc;
+	return store_read_by_id(s, SX_TPL_GET, sql_tpl_get, id, fill_tpl, out);
 }
 
 int store_tpl_delete(struct store *s, uint64_t id)
 {
-	return delete_by_id(s, SX_TPL_DELETE, sql_tpl_delete, id);
+	return store_change_by_id(s, SX_TPL_DELETE, sql_tpl_delete, id);
 }
 
+/* The owner's templates and the business unit's shared ones. */
 int store_tpl_list(struct store *s, uint64_t owner_id, const char *business_unit, uint64_t after,
 		   struct store_template *out, size_t max, size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	int rc;
+	const struct store_param p[] = { STORE_PI(owner_id),
+					 STORE_PS(business_unit ? business_unit : ""),
+					 STORE_PI(after) };
+	const struct store_page_q q = { SX_TPL_LIST, sql_tpl_list, p, 3, fill_tpl, sizeof(*out),
+					NULL };
 
 	if (!s || !out || !max || !n || !more)
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_TPL_LIST, sql_tpl_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)owner_id);
-	store_bind_str(st, 2, business_unit ? business_unit : "");
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)after);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == max)
-			*more = true;
-		else
-			fill_tpl(st, &out[(*n)++]);
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+	return store_page_run(s, &q, out, max, n, more);
 }

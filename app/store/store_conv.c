@@ -122,8 +122,10 @@ int store_conv_attach(struct store *s, uint64_t msg_id, bool inbound, const char
 	return store_step_done(st);
 }
 
-static void fill_conv(sqlite3_stmt *st, struct store_conversation *c)
+static void fill_conv(sqlite3_stmt *st, void *row)
 {
+	struct store_conversation *c = row;
+
 	memset(c, 0, sizeof(*c));
 	c->id = (uint64_t)sqlite3_column_int64(st, 0);
 	store_col_str(st, 1, c->number, sizeof(c->number));
@@ -137,23 +139,7 @@ static void fill_conv(sqlite3_stmt *st, struct store_conversation *c)
 
 int store_conv_get(struct store *s, uint64_t id, struct store_conversation *out)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!s || !out)
-		return -EINVAL;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_CONV_GET, sql_conv_get);
-	rc = st ? SQLITE_OK : SQLITE_ERROR;
-	if (st) {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			fill_conv(st, out);
-		sqlite3_reset(st);
-	}
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+	return store_read_by_id(s, SX_CONV_GET, sql_conv_get, id, fill_conv, out);
 }
 
 static const char *opt(const char *v)
@@ -164,76 +150,47 @@ static const char *opt(const char *v)
 int store_conv_list(struct store *s, const struct store_conv_filter *f, uint64_t before,
 		    struct store_conversation *out, size_t max, size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	size_t k = 0;
-	int rc;
-
 	if (!s || !f || !out || !n || !more || !max || (opt(f->crm_type) && !f->crm_id))
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_CONV_LIST, sql_conv_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	store_bind_str(st, 1, opt(f->number));
-	store_bind_str(st, 2, opt(f->crm_type));
-	store_bind_str(st, 3, f->crm_id);
-	store_bind_str(st, 4, opt(f->business_unit));
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)before);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == max) {
-			*more = true;
-			continue;
-		}
-		fill_conv(st, &out[k++]);
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	*n = k;
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+
+	const struct store_param p[] = { STORE_PS(opt(f->number)), STORE_PS(opt(f->crm_type)),
+					 STORE_PS(f->crm_id), STORE_PS(opt(f->business_unit)),
+					 STORE_PI(before) };
+	const struct store_page_q q = { SX_CONV_LIST, sql_conv_list, p, 5, fill_conv, sizeof(*out),
+					NULL };
+
+	return store_page_run(s, &q, out, max, n, more);
+}
+
+static void read_id(sqlite3_stmt *st, void *id)
+{
+	*(uint64_t *)id = (uint64_t)sqlite3_column_int64(st, 0);
 }
 
 int store_msg_list(struct store *s, const struct store_msg_filter *f, uint64_t before,
 		   uint64_t *ids, size_t max, size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	size_t k = 0;
 	int rc;
 
 	if (!s || !f || !ids || !n || !more || !max || f->status >= MSG_STATUS_COUNT)
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_MSG_LIST, sql_msg_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)f->user_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)f->conversation_id);
-	store_bind_str(st, 3, f->status >= 0 ? msg_status_str((enum msg_status)f->status) : NULL);
-	sqlite3_bind_int64(st, 4, f->since);
-	store_bind_str(st, 5, opt(f->to));
-	store_bind_str(st, 6, opt(f->from));
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)before);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (k == max)
-			*more = true;
-		else
-			ids[k++] = (uint64_t)sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	*n = k;
-	if (rc != SQLITE_DONE)
-		LOG_WRN(&log_store_conv, s->path, "message list: %s", sqlite3_errstr(rc));
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+
+	const struct store_param p[] = {
+		STORE_PI(f->user_id),
+		STORE_PI(f->conversation_id),
+		STORE_PS(f->status >= 0 ? msg_status_str((enum msg_status)f->status) : NULL),
+		STORE_PI(f->since),
+		STORE_PS(opt(f->to)),
+		STORE_PS(opt(f->from)),
+		STORE_PI(before),
+	};
+	const struct store_page_q q = { SX_MSG_LIST, sql_msg_list, p, 7, read_id, sizeof(*ids),
+					NULL };
+
+	rc = store_page_run(s, &q, ids, max, n, more);
+	if (rc)
+		LOG_WRN(&log_store_conv, s->path, "message list: %s", strerror(-rc));
+	return rc;
 }
 
 int store_count_by_channel(struct store *s, struct store_status_count *out, size_t max)

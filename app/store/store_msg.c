@@ -574,35 +574,20 @@ void store_msg_release(struct store_msg *m)
 	}
 }
 
+static void read_event(sqlite3_stmt *st, void *row)
+{
+	struct store_event *e = row;
+
+	e->at = sqlite3_column_int64(st, 0);
+	e->from = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : store_status_col(st, 1);
+	e->to = (enum msg_status)store_status_col(st, 2);
+	store_col_str(st, 3, e->event, sizeof(e->event));
+	e->code = sqlite3_column_int(st, 4);
+}
+
 int store_events_get(struct store *s, uint64_t id, struct store_event *out, size_t max)
 {
-	sqlite3_stmt *st;
-	int rc, n = 0;
-
 	if (!s || (!out && max))
 		return -EINVAL;
-	pthread_mutex_lock(&s->mu);
-	st = store_stmt(s, ST_EVENTS_GET);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((size_t)n < max) {
-			struct store_event *e = &out[n];
-
-			e->at = sqlite3_column_int64(st, 0);
-			e->from = sqlite3_column_type(st, 1) == SQLITE_NULL
-					  ? -1
-					  : store_status_col(st, 1);
-			e->to = (enum msg_status)store_status_col(st, 2);
-			store_col_str(st, 3, e->event, sizeof(e->event));
-			e->code = sqlite3_column_int(st, 4);
-		}
-		n++;
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? n : store_err(rc);
+	return store_rows_of(s, ST_EVENTS_GET, id, read_event, out, sizeof(*out), max);
 }

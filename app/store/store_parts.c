@@ -203,37 +203,24 @@ int store_part_report(struct store *s, const char *channel, const char *ref,
 	return rc ? rc : store_tx_end_unlock(s, report_locked(s, &a));
 }
 
+static void read_part(sqlite3_stmt *st, void *row)
+{
+	struct store_part *p = row;
+
+	p->idx = (unsigned)sqlite3_column_int(st, 0);
+	store_col_str(st, 1, p->channel, sizeof(p->channel));
+	store_col_str(st, 2, p->ref, sizeof(p->ref));
+	p->status = (enum msg_status)store_status_col(st, 3);
+	p->sent_at = sqlite3_column_int64(st, 4);
+	p->delivered_at = sqlite3_column_int64(st, 5);
+	p->error_code = sqlite3_column_int(st, 6);
+}
+
 int store_parts_get(struct store *s, uint64_t id, struct store_part *out, size_t max)
 {
-	sqlite3_stmt *st;
-	int rc, n = 0;
-
 	if (!s || (!out && max))
 		return -EINVAL;
-	pthread_mutex_lock(&s->mu);
-	st = store_stmt(s, ST_PARTS_GET);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((size_t)n < max) {
-			struct store_part *p = &out[n];
-
-			p->idx = (unsigned)sqlite3_column_int(st, 0);
-			store_col_str(st, 1, p->channel, sizeof(p->channel));
-			store_col_str(st, 2, p->ref, sizeof(p->ref));
-			p->status = (enum msg_status)store_status_col(st, 3);
-			p->sent_at = sqlite3_column_int64(st, 4);
-			p->delivered_at = sqlite3_column_int64(st, 5);
-			p->error_code = sqlite3_column_int(st, 6);
-		}
-		n++;
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? n : store_err(rc);
+	return store_rows_of(s, ST_PARTS_GET, id, read_part, out, sizeof(*out), max);
 }
 
 /* ---- inbound ---- */

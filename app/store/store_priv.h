@@ -218,4 +218,61 @@ int store_msg_get_locked(struct store *s, uint64_t id, struct store_msg *out);
 int store_event_queue_locked(struct store *s, uint64_t id, enum store_event_type type,
 			     enum msg_status from, int64_t now);
 
+/* ---- shared query shapes (store_list.c) ---- */
+
+/* Reads the current row of st into row (a struct of the caller's type). */
+typedef void (*store_row_fn)(sqlite3_stmt *st, void *row);
+
+/* A query parameter: an integer, or a string (NULL binds SQL NULL). */
+struct store_param {
+	int64_t i;
+	const char *s;
+	bool is_str;
+};
+#define STORE_PI(v) { .i = (int64_t)(v) }
+#define STORE_PS(v) { .s = (v), .is_str = true }
+
+/* A keyset page query: params bind to ?1..?n_params and the row limit to
+ * the next one. finish (optional) runs under the lock after a complete
+ * scan, for per-row reads that need their own statement. */
+struct store_page_q {
+	enum store_xstmt x;
+	const char *sql;
+	const struct store_param *params;
+	size_t n_params;
+	store_row_fn read;
+	size_t row_size;
+	int (*finish)(struct store *s, void *rows, size_t n);
+};
+/* Runs q under s->mu with LIMIT max + 1: up to max rows into out, *more
+ * when one more came. Arguments are the caller's to check (max >= 1).
+ * Returns 0, -EIO (no statement), or the step's or finish's -errno. */
+int store_page_run(struct store *s, const struct store_page_q *q, void *out, size_t max,
+		   size_t *n, bool *more);
+/* Every row of statement id with key bound to ?1, under s->mu: the first
+ * max go into out (row_size apart). Returns the number of rows (also
+ * those past max), or -errno. */
+int store_rows_of(struct store *s, enum store_stmt id, uint64_t key, store_row_fn read,
+		  void *out, size_t row_size, size_t max);
+/* One row by id (?1) through read, in the caller's lock; out NULL only
+ * checks it exists. Returns 0, -ENOENT, -EIO or -errno. */
+int store_get_by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id,
+		    store_row_fn read, void *out);
+/* store_get_by_id under s->mu; -EINVAL without s or out. */
+int store_read_by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id,
+		     store_row_fn read, void *out);
+/* One no-result statement with params at ?1.. in the caller's
+ * transaction. Returns 0, -ENOENT when no row changed, or -errno. */
+int store_change_locked(struct store *s, enum store_xstmt x, const char *sql,
+			const struct store_param *p, size_t n);
+/* One INSERT with params at ?1.. in the caller's transaction; *id is the
+ * new row's. Returns 0 or -errno. */
+int store_insert_locked(struct store *s, enum store_xstmt x, const char *sql,
+			const struct store_param *p, size_t n, uint64_t *id);
+/* store_change_locked in its own transaction; -EINVAL without s. */
+int store_change(struct store *s, enum store_xstmt x, const char *sql,
+		 const struct store_param *p, size_t n);
+/* store_change with id as the only parameter. */
+int store_change_by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id);
+
 #endif

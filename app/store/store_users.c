@@ -53,19 +53,14 @@ static void fill_user(sqlite3_stmt *st, int c, struct store_user *u)
 	u->created_at = sqlite3_column_int64(st, c + 5);
 }
 
+static void read_user(sqlite3_stmt *st, void *u)
+{
+	fill_user(st, 0, u);
+}
+
 static int user_get_locked(struct store *s, uint64_t id, struct store_user *out)
 {
-	sqlite3_stmt *st = store_xstmt(s, SX_USER_GET, sql_user_get);
-	int rc;
-
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && out)
-		fill_user(st, 0, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+	return store_get_by_id(s, SX_USER_GET, sql_user_get, id, read_user, out);
 }
 
 static bool user_ok(const struct store_user *u)
@@ -77,28 +72,21 @@ static bool user_ok(const struct store_user *u)
 int store_user_create(struct store *s, const struct store_user *in, int64_t now,
 		      struct store_user *out)
 {
-	sqlite3_stmt *st;
 	uint64_t id = 0;
 	int rc;
 
 	if (!s || !user_ok(in) || !in->username[0] || !fits(in->username, STORE_NAME_MAX) ||
 	    !out)
 		return -EINVAL;
+
+	const struct store_param p[] = { STORE_PS(in->username), STORE_PI(in->role),
+					 STORE_PS(in->business_unit), STORE_PS(in->channel),
+					 STORE_PI(now) };
+
 	rc = store_tx_lock_begin(s);
 	if (rc)
 		return rc;
-	st = store_xstmt(s, SX_USER_INSERT, sql_user_insert);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		store_bind_str(st, 1, in->username);
-		sqlite3_bind_int(st, 2, in->role);
-		store_bind_str(st, 3, in->business_unit);
-		store_bind_str(st, 4, in->channel);
-		sqlite3_bind_int64(st, 5, now);
-		rc = store_step_done(st);
-		id = (uint64_t)sqlite3_last_insert_rowid(s->db);
-	}
+	rc = store_insert_locked(s, SX_USER_INSERT, sql_user_insert, p, 5, &id);
 	if (!rc)
 		rc = user_get_locked(s, id, out);
 	return store_tx_end_unlock(s, rc);
@@ -152,34 +140,13 @@ int store_user_update(struct store *s, const struct store_user *in, struct store
 	return rc;
 }
 
-/* A one-statement change by id in its own transaction; -ENOENT when no row
- * changed. */
-static int change_by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id)
-{
-	sqlite3_stmt *st;
-	int rc = store_tx_lock_begin(s);
-
-	if (rc)
-		return rc;
-	st = store_xstmt(s, x, sql);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		rc = store_step_done(st);
-		if (!rc && sqlite3_changes(s->db) == 0)
-			rc = -ENOENT;
-	}
-	return store_tx_end_unlock(s, rc);
-}
-
 int store_user_delete(struct store *s, uint64_t id)
 {
 	int rc;
 
 	if (!s)
 		return -EINVAL;
-	rc = change_by_id(s, SX_USER_DELETE, sql_user_delete, id);
+	rc = store_change_by_id(s, SX_USER_DELETE, sql_user_delete, id);
 	store_cache_clear(s); /* the user's tokens went with it */
 	return rc;
 }
@@ -187,30 +154,13 @@ int store_user_delete(struct store *s, uint64_t id)
 int store_user_list(struct store *s, uint64_t after, struct store_user *out, size_t max,
 		    size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	int rc;
+	const struct store_param p[] = { STORE_PI(after) };
+	const struct store_page_q q = { SX_USER_LIST, sql_user_list, p, 1, read_user, sizeof(*out),
+					NULL };
 
 	if (!s || !out || !max || !n || !more)
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_USER_LIST, sql_user_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == max)
-			*more = true;
-		else
-			fill_user(st, 0, &out[(*n)++]);
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+	return store_page_run(s, &q, out, max, n, more);
 }
 
 /* A one-row, one-integer query. */
@@ -317,66 +267,37 @@ int store_token_lookup(struct store *s, const uint8_t hash[STORE_HASH_LEN],
 
 int store_token_revoke(struct store *s, uint64_t user_id, uint64_t token_id, int64_t now)
 {
-	sqlite3_stmt *st;
+	const struct store_param p[] = { STORE_PI(user_id), STORE_PI(token_id), STORE_PI(now) };
 	int rc;
 
 	if (!s)
 		return -EINVAL;
-	rc = store_tx_lock_begin(s);
-	if (rc)
-		return rc;
-	st = store_xstmt(s, SX_TOKEN_REVOKE, sql_token_revoke);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)user_id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)token_id);
-		sqlite3_bind_int64(st, 3, now);
-		rc = store_step_done(st);
-		if (!rc && sqlite3_changes(s->db) == 0)
-			rc = -ENOENT;
-	}
-	rc = store_tx_end_unlock(s, rc);
+	rc = store_change(s, SX_TOKEN_REVOKE, sql_token_revoke, p, 3);
 	store_cache_clear(s); /* the next lookup of this token fails */
 	return rc;
+}
+
+static void read_token(sqlite3_stmt *st, void *row)
+{
+	struct store_token *t = row;
+
+	memset(t, 0, sizeof(*t));
+	t->id = (uint64_t)sqlite3_column_int64(st, 0);
+	t->user_id = (uint64_t)sqlite3_column_int64(st, 1);
+	store_col_str(st, 2, t->label, sizeof(t->label));
+	t->created_at = sqlite3_column_int64(st, 3);
 }
 
 int store_token_list(struct store *s, uint64_t user_id, uint64_t after, struct store_token *out,
 		     size_t max, size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	int rc;
+	const struct store_param p[] = { STORE_PI(user_id), STORE_PI(after) };
+	const struct store_page_q q = { SX_TOKEN_LIST, sql_token_list, p, 2, read_token,
+					sizeof(*out), NULL };
 
 	if (!s || !out || !max || !n || !more)
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_TOKEN_LIST, sql_token_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)user_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)after);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_token *t;
-
-		if (*n == max) {
-			*more = true;
-			continue;
-		}
-		t = &out[(*n)++];
-		memset(t, 0, sizeof(*t));
-		t->id = (uint64_t)sqlite3_column_int64(st, 0);
-		t->user_id = (uint64_t)sqlite3_column_int64(st, 1);
-		store_col_str(st, 2, t->label, sizeof(t->label));
-		t->created_at = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+	return store_page_run(s, &q, out, max, n, more);
 }
 
 /* ---- audit ---- */
@@ -410,44 +331,31 @@ int store_audit_append(struct store *s, const struct store_audit *ev, uint64_t *
 	return store_tx_end_unlock(s, rc);
 }
 
+static void read_audit(sqlite3_stmt *st, void *row)
+{
+	struct store_audit *a = row;
+
+	memset(a, 0, sizeof(*a));
+	a->id = (uint64_t)sqlite3_column_int64(st, 0);
+	a->at = sqlite3_column_int64(st, 1);
+	a->actor_id = (uint64_t)sqlite3_column_int64(st, 2);
+	store_col_str(st, 3, a->actor, sizeof(a->actor));
+	store_col_str(st, 4, a->action, sizeof(a->action));
+	store_col_str(st, 5, a->target, sizeof(a->target));
+	store_col_str(st, 6, a->detail, sizeof(a->detail));
+}
+
+/* Newest first: the cursor is the id to go below (0 = the newest). */
 int store_audit_list(struct store *s, uint64_t before, struct store_audit *out, size_t max,
 		     size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	int rc;
+	const struct store_param p[] = { STORE_PI(before) };
+	const struct store_page_q q = { SX_AUDIT_LIST, sql_audit_list, p, 1, read_audit,
+					sizeof(*out), NULL };
 
 	if (!s || !out || !max || !n || !more)
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_AUDIT_LIST, sql_audit_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_audit *a;
-
-		if (*n == max) {
-			*more = true;
-			continue;
-		}
-		a = &out[(*n)++];
-		memset(a, 0, sizeof(*a));
-		a->id = (uint64_t)sqlite3_column_int64(st, 0);
-		a->at = sqlite3_column_int64(st, 1);
-		a->actor_id = (uint64_t)sqlite3_column_int64(st, 2);
-		store_col_str(st, 3, a->actor, sizeof(a->actor));
-		store_col_str(st, 4, a->action, sizeof(a->action));
-		store_col_str(st, 5, a->target, sizeof(a->target));
-		store_col_str(st, 6, a->detail, sizeof(a->detail));
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+	return store_page_run(s, &q, out, max, n, more);
 }
 
 /* ---- settings ---- */

@@ -43,8 +43,10 @@ static const char sql_dlv_insert_one[] =
 	"created_at,next_attempt_at) VALUES(NULL,?1,?2,?3,?4,?4)";
 static const char sql_dlv_setting[] = "SELECT value FROM settings WHERE key=?1";
 
-static void fill_hook(sqlite3_stmt *st, struct store_webhook *w)
+static void fill_hook(sqlite3_stmt *st, void *row)
 {
+	struct store_webhook *w = row;
+
 	memset(w, 0, sizeof(*w));
 	w->id = (uint64_t)sqlite3_column_int64(st, 0);
 	store_col_str(st, 1, w->url, sizeof(w->url));
@@ -56,23 +58,12 @@ static void fill_hook(sqlite3_stmt *st, struct store_webhook *w)
 
 static int hook_get_locked(struct store *s, uint64_t id, struct store_webhook *out)
 {
-	sqlite3_stmt *st = store_xstmt(s, SX_HOOK_GET, sql_hook_get);
-	int rc;
-
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		fill_hook(st, out);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+	return store_get_by_id(s, SX_HOOK_GET, sql_hook_get, id, fill_hook, out);
 }
 
 int store_webhook_create(struct store *s, const struct store_webhook *in, int64_t now,
 			 struct store_webhook *out)
 {
-	sqlite3_stmt *st;
 	uint64_t id = 0;
 	int rc;
 
@@ -80,21 +71,15 @@ int store_webhook_create(struct store *s, const struct store_webhook *in, int64_
 	    strnlen(in->secret, sizeof(in->secret)) >= sizeof(in->secret) || !in->secret[0] ||
 	    !in->events)
 		return -EINVAL;
+
+	const struct store_param p[] = { STORE_PS(in->url), STORE_PI((int)in->events),
+					 STORE_PS(in->secret), STORE_PI(in->enabled),
+					 STORE_PI(now) };
+
 	rc = store_tx_lock_begin(s);
 	if (rc)
 		return rc;
-	st = store_xstmt(s, SX_HOOK_INSERT, sql_hook_insert);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		store_bind_str(st, 1, in->url);
-		sqlite3_bind_int(st, 2, (int)in->events);
-		store_bind_str(st, 3, in->secret);
-		sqlite3_bind_int(st, 4, in->enabled);
-		sqlite3_bind_int64(st, 5, now);
-		rc = store_step_done(st);
-		id = (uint64_t)sqlite3_last_insert_rowid(s->db);
-	}
+	rc = store_insert_locked(s, SX_HOOK_INSERT, sql_hook_insert, p, 5, &id);
 	if (!rc)
 		rc = hook_get_locked(s, id, out);
 	return store_tx_end_unlock(s, rc);
@@ -102,75 +87,24 @@ int store_webhook_create(struct store *s, const struct store_webhook *in, int64_
 
 int store_webhook_get(struct store *s, uint64_t id, struct store_webhook *out)
 {
-	int rc;
-
-	if (!s || !out)
-		return -EINVAL;
-	pthread_mutex_lock(&s->mu);
-	rc = hook_get_locked(s, id, out);
-	pthread_mutex_unlock(&s->mu);
-	return rc;
-}
-
-/* One statement with an id, in its own transaction; -ENOENT when no row
- * changed. */
-static int by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id,
-		 int64_t arg2, bool bind2)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (!s)
-		return -EINVAL;
-	rc = store_tx_lock_begin(s);
-	if (rc)
-		return rc;
-	st = store_xstmt(s, x, sql);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		if (bind2)
-			sqlite3_bind_int64(st, 2, arg2);
-		rc = store_step_done(st);
-		if (!rc && sqlite3_changes(s->db) == 0)
-			rc = -ENOENT;
-	}
-	return store_tx_end_unlock(s, rc);
+	return store_read_by_id(s, SX_HOOK_GET, sql_hook_get, id, fill_hook, out);
 }
 
 int store_webhook_delete(struct store *s, uint64_t id)
 {
-	return by_id(s, SX_HOOK_DELETE, sql_hook_delete, id, 0, false);
+	return store_change_by_id(s, SX_HOOK_DELETE, sql_hook_delete, id);
 }
 
 int store_webhook_list(struct store *s, uint64_t after, struct store_webhook *out, size_t max,
 		       size_t *n, bool *more)
 {
-	sqlite3_stmt *st;
-	int rc;
+	const struct store_param p[] = { STORE_PI(after) };
+	const struct store_page_q q = { SX_HOOK_LIST, sql_hook_list, p, 1, fill_hook, sizeof(*out),
+					NULL };
 
 	if (!s || !out || !max || !n || !more)
 		return -EINVAL;
-	*n = 0;
-	*more = false;
-	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_HOOK_LIST, sql_hook_list);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == max)
-			*more = true;
-		else
-			fill_hook(st, &out[(*n)++]);
-	}
-	sqlite3_reset(st);
-	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_DONE ? 0 : store_err(rc);
+	return store_page_run(s, &q, out, max, n, more);
 }
 
 /* ---- deliveries ---- */
@@ -270,30 +204,24 @@ void store_delivery_release(struct store_delivery *d)
 
 int store_delivery_done(struct store *s, uint64_t id)
 {
-	return by_id(s, SX_DLV_DONE, sql_dlv_done, id, 0, false);
+	return store_change_by_id(s, SX_DLV_DONE, sql_dlv_done, id);
 }
 
 int store_delivery_failed(struct store *s, uint64_t id, int64_t next, bool give_up)
 {
+	const struct store_param p[] = { STORE_PI(id), STORE_PI(next) };
 	sqlite3_stmt *st;
 	int rc;
 
 	if (!give_up)
-		return by_id(s, SX_DLV_FAILED, sql_dlv_failed, id, next, true);
+		return store_change(s, SX_DLV_FAILED, sql_dlv_failed, p, 2);
 	if (!s)
 		return -EINVAL;
+	/* Dropped: the row goes and the drop is counted, in one transaction. */
 	rc = store_tx_lock_begin(s);
 	if (rc)
 		return rc;
-	st = store_xstmt(s, SX_DLV_DONE, sql_dlv_done);
-	if (!st) {
-		rc = -EIO;
-	} else {
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
-		rc = store_step_done(st);
-		if (!rc && sqlite3_changes(s->db) == 0)
-			rc = -ENOENT;
-	}
+	rc = store_change_locked(s, SX_DLV_DONE, sql_dlv_done, p, 1);
 	if (!rc) {
 		st = store_xstmt(s, SX_DLV_DROPPED, sql_dlv_dropped);
 		rc = st ? store_step_done(st) : -EIO;

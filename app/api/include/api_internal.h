@@ -68,6 +68,24 @@ json_t *api_list_json(json_t *arr, const char *next_cursor);
 void api_audit(struct api_req *r, const char *action, const char *target_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A paged list handler's parts (list.c). fetch calls the backend's list op
+ * with arg (the handler's filter) and fills at most page->limit items of
+ * item_size bytes into out; render makes one item's JSON; what names the
+ * list in an error ("users"). */
+struct api_list {
+	size_t item_size;
+	int (*fetch)(struct api_req *r, const void *arg, const struct api_page *page, void *out,
+		     size_t *n, char *next_cursor);
+	json_t *(*render)(const void *item);
+	const char *what;
+};
+/* Fetch one page and reply {"data":[...],"next_cursor":...}, or the error
+ * (500 when out of memory, else the fetch's -errno). Returns 0. */
+int api_list_run(struct api_req *r, const struct api_page *page, const struct api_list *l,
+		 const void *arg);
+/* api_list_run on the page of ?cursor= and ?limit= (400 when bad). */
+int api_list_send(struct api_req *r, const struct api_list *l, const void *arg);
+
 /* JSON renderers. */
 json_t *api_msg_json(const struct api_msg *m);
 json_t *api_user_json(const struct api_user *u);
