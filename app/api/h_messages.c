@@ -140,18 +140,35 @@ int api_h_msg_preview(struct api_req *r)
 	return 0;
 }
 
+static void msg_respond(struct api_req *r, int rc, bool replay, const struct api_msg *m)
+{
+	if (rc == -EEXIST) {
+		api_err(r, 409, "idempotency_conflict",
+			"Idempotency-Key was used with a different request");
+		return;
+	}
+	if (rc) {
+		api_err_errno(r, rc, "message");
+		return;
+	}
+	if (!replay)
+		r->be->ops->wake(r->be->ctx);
+	api_ok(r, 202, json_pack("{s:I, s:s, s:s, s:i, s:s, s:o, s:b}", "id", (json_int_t)m->id,
+				 "status", msg_status_str(m->status), "encoding", m->encoding,
+				 "segments", m->segments, "to", m->to, "number_type",
+				 m->number_type[0] ? json_string(m->number_type) : json_null(),
+				 "replayed", replay));
+}
+
 int api_h_msg_create(struct api_req *r)
 {
 	struct api_msg_new n = { 0 };
 	char *text = malloc(API_BODY_BYTES_MAX + 1);
-	struct api_msg *m = malloc(sizeof(*m));
 	const char *key = api_header(r, "Idempotency-Key");
 	json_t *o = NULL;
 	int64_t now = r->be->ops->now_ms(r->be->ctx);
-	bool replay = false;
-	int rc;
 
-	if (!text || !m) {
+	if (!text) {
 		api_err(r, 500, "internal", "out of memory");
 		goto out;
 	}
@@ -176,27 +193,10 @@ int api_h_msg_create(struct api_req *r)
 		snprintf(n.idem_key, sizeof(n.idem_key), "%s", key);
 	/* The request as asked (raw body) identifies an idempotent replay. */
 	api_sha256(r->body, r->body_len, n.payload_hash);
-	rc = r->be->ops->msg_create(r->be->ctx, &n, m, &replay);
-	if (rc == -EEXIST) {
-		api_err(r, 409, "idempotency_conflict",
-			"Idempotency-Key was used with a different request");
-		goto out;
-	}
-	if (rc) {
-		api_err_errno(r, rc, "message");
-		goto out;
-	}
-	if (!replay)
-		r->be->ops->wake(r->be->ctx);
-	api_ok(r, 202, json_pack("{s:I, s:s, s:s, s:i, s:s, s:o, s:b}", "id", (json_int_t)m->id,
-				 "status", msg_status_str(m->status), "encoding", m->encoding,
-				 "segments", m->segments, "to", m->to, "number_type",
-				 m->number_type[0] ? json_string(m->number_type) : json_null(),
-				 "replayed", replay));
+	api_msg_submit(r, &n, msg_respond); /* copies the text */
 out:
 	json_decref(o);
 	free(text);
-	free(m);
 	return 0;
 }
 

@@ -23,12 +23,18 @@ struct api_server {
 	struct api_backend be;
 	struct api_ratelimit *rl;
 	struct api_cb_state *cb;
+	struct api_async async;
 	uint16_t port;
 };
 
 struct api_cb_state *api_server_cb(struct api_server *s)
 {
 	return s->cb;
+}
+
+struct api_async *api_server_async(struct api_server *s)
+{
+	return &s->async;
 }
 
 int api_server_set_callbacks(struct api_server *s, const struct api_callbacks_config *cb)
@@ -402,6 +408,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (r->async != API_ASYNC_NONE) /* resumed: the backend has answered */
+		return api_async_step(r) ? MHD_YES : queue(r);
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
@@ -430,8 +438,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->too_big)
 		api_err(r, 413, "body_too_large", "body exceeds %zu bytes", r->cfg->max_body);
-	else if (r->route->fn(r) || !r->status)
+	else if (r->route->fn(r) || (!r->status && r->async == API_ASYNC_NONE))
 		api_err(r, 500, "internal", "handler failed");
+	if (r->async != API_ASYNC_NONE && api_async_step(r))
+		return MHD_YES; /* suspended until the commit answers */
 	return queue(r);
 }
 
@@ -455,6 +465,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)cls, (void)conn, (void)toe;
 	if (!r)
 		return;
+	api_async_free(r);
 	json_decref(r->resp);
 	free(r->text);
 	free(r->body);
@@ -556,7 +567,7 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 	const union MHD_DaemonInfo *info;
 	struct api_server *s;
 	bool v6, oom = false;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME;
 	int rc;
 
 	if (!out || !cfg || !be || !be->ops)
@@ -569,6 +580,8 @@ int api_server_start(struct api_server **out, const struct api_config *cfg,
 		return -ENOMEM;
 	s->cfg = *cfg;
 	s->be = *be;
+	if (api_async_init(&s->async))
+		oom = true;
 	s->cert = dup_opt(cfg->tls_cert_pem, &oom);
 	s->key = dup_opt(cfg->tls_key_pem, &oom);
 	s->bind = dup_opt(cfg->bind_addr, &oom);
@@ -645,8 +658,11 @@ void api_server_stop(struct api_server *s)
 {
 	if (!s)
 		return;
-	if (s->d)
+	if (s->d) {
+		api_async_drain(&s->async);
 		MHD_stop_daemon(s->d);
+	}
+	api_async_destroy(&s->async);
 	api_ratelimit_free(s->rl);
 	api_cb_state_free(s->cb);
 	free(s->cert);

@@ -171,6 +171,17 @@ static int tw_check_form(struct api_req *r, const struct api_form *f)
 	return 0;
 }
 
+static void tw_respond(struct api_req *r, int rc, bool replay, const struct api_msg *m)
+{
+	if (rc) {
+		api_err_errno(r, rc, "message");
+		return;
+	}
+	if (!replay)
+		r->be->ops->wake(r->be->ctx);
+	api_ok(r, 201, api_twilio_msg_json(r->cfg, m));
+}
+
 int api_h_tw_create(struct api_req *r)
 {
 	const char *ct = api_header(r, "Content-Type");
@@ -179,8 +190,6 @@ int api_h_tw_create(struct api_req *r)
 	struct sms_segment_info si;
 	struct api_msg_new n = { 0 };
 	struct api_form f;
-	struct api_msg *m = NULL;
-	bool replay = false;
 	const char *v;
 	int rc;
 
@@ -219,17 +228,8 @@ int api_h_tw_create(struct api_req *r)
 	if (key && *key && strlen(key) < API_KEY_MAX)
 		snprintf(n.idem_key, sizeof(n.idem_key), "%s", key);
 	api_sha256(r->body, r->body_len, n.payload_hash);
-	m = malloc(sizeof(*m));
-	rc = m ? r->be->ops->msg_create(r->be->ctx, &n, m, &replay) : -ENOMEM;
-	if (rc) {
-		api_err_errno(r, rc, "message");
-		goto out;
-	}
-	if (!replay)
-		r->be->ops->wake(r->be->ctx);
-	api_ok(r, 201, api_twilio_msg_json(r->cfg, m));
+	api_msg_submit(r, &n, tw_respond); /* copies the body out of the form */
 out:
-	free(m);
 	api_form_free(&f);
 	return 0;
 }

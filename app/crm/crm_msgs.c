@@ -1,5 +1,6 @@
 /* Message ops of the api_backend: create through the outbox (durable before
- * return), get, cancel, list; conversations; the metrics snapshot. */
+ * return, or answered after the group commit with msg_create_async), get,
+ * cancel, list; conversations; the metrics snapshot. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -135,6 +136,45 @@ static void committed_to_api(const struct api_msg_new *n, const struct outbox_ms
 	a->expires_at = res->expires_at;
 }
 
+/* Completes n (the contact's number, the user's channel) and makes the
+ * outbox's view of it, whose strings point into n. */
+static int prepare(struct crm *c, struct api_msg_new *n, struct outbox_msg *m)
+{
+	struct store_user u;
+	int64_t now = crm_now(c);
+	int rc;
+
+	if (n->contact_id && (rc = contact_target(c, n)) != 0)
+		return rc;
+	/* A user's assigned sending channel applies when the request left the
+	 * choice open. */
+	if (n->user_id && (!n->channel_pref[0] || strcmp(n->channel_pref, "auto") == 0) &&
+	    store_user_get(c->cfg.store, n->user_id, &u) == 0 && u.channel[0])
+		crm_cp(n->channel_pref, sizeof(n->channel_pref), u.channel);
+	*m = (struct outbox_msg){
+		.to = n->to,
+		.from = opt(n->from),
+		.body = n->body,
+		.body_len = n->body_len,
+		.encoding = opt(n->encoding),
+		.segments = n->segments,
+		.channel_pref = opt(n->channel_pref),
+		.crm_type = opt(n->record_type),
+		.crm_id = opt(n->record_type) ? n->record_id : NULL,
+		.contact_id = (int64_t)n->contact_id,
+		.user_id = (int64_t)n->user_id,
+		.idem_key = opt(n->idem_key),
+		.send_at_ms = n->send_at,
+		.validity_s = n->expires_at > now ? (n->expires_at - now + 999) / 1000 : 0,
+		.business_unit = n->business_unit,
+		.source = (int)n->source,
+		.number_type = opt(n->number_type),
+		.template_id = (int64_t)n->template_id,
+		.status_callback = opt(n->status_callback),
+	};
+	return 0;
+}
+
 static int op_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg *out,
 			 bool *replay)
 {
@@ -142,41 +182,15 @@ static int op_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg
 	struct outbox *ob = crm_outbox(c);
 	struct api_msg_new n = *in;
 	struct outbox_result res = { 0 };
-	struct store_user u;
-	int64_t now = crm_now(c);
+	struct outbox_msg m;
 	int rc;
 
 	*replay = false;
 	if (!ob)
 		return -EAGAIN;
-	if (n.contact_id && (rc = contact_target(c, &n)) != 0)
+	rc = prepare(c, &n, &m);
+	if (rc)
 		return rc;
-	/* A user's assigned sending channel applies when the request left the
-	 * choice open. */
-	if (n.user_id && (!n.channel_pref[0] || strcmp(n.channel_pref, "auto") == 0) &&
-	    store_user_get(c->cfg.store, n.user_id, &u) == 0 && u.channel[0])
-		crm_cp(n.channel_pref, sizeof(n.channel_pref), u.channel);
-	struct outbox_msg m = {
-		.to = n.to,
-		.from = opt(n.from),
-		.body = n.body,
-		.body_len = n.body_len,
-		.encoding = opt(n.encoding),
-		.segments = n.segments,
-		.channel_pref = opt(n.channel_pref),
-		.crm_type = opt(n.record_type),
-		.crm_id = opt(n.record_type) ? n.record_id : NULL,
-		.contact_id = (int64_t)n.contact_id,
-		.user_id = (int64_t)n.user_id,
-		.idem_key = opt(n.idem_key),
-		.send_at_ms = n.send_at,
-		.validity_s = n.expires_at > now ? (n.expires_at - now + 999) / 1000 : 0,
-		.business_unit = n.business_unit,
-		.source = (int)n.source,
-		.number_type = opt(n.number_type),
-		.template_id = (int64_t)n.template_id,
-		.status_callback = opt(n.status_callback),
-	};
 	rc = outbox_enqueue(ob, &m, &res);
 	if (rc == -ESHUTDOWN)
 		return -EAGAIN;
@@ -186,6 +200,54 @@ static int op_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg
 	if (res.replay)
 		return crm_msg_get(c, res.id, out); /* the earlier message, as it is now */
 	committed_to_api(&n, &m, &res, out);
+	return 0;
+}
+
+/* An asynchronous create: the outbox's view lives until the commit. */
+struct crm_create {
+	struct api_msg_job *job;
+	struct outbox_msg m;
+};
+
+/* On the outbox's committer thread: hand the outcome over, read nothing
+ * (a replay's message is read by the API on its own thread). */
+static void on_committed(void *arg, int rc, const struct outbox_result *res)
+{
+	struct crm_create *cc = arg;
+	struct api_msg_job *job = cc->job;
+
+	job->rc = rc;
+	job->replay = rc == 0 && res->replay;
+	if (job->replay) {
+		memset(job->out, 0, sizeof(*job->out));
+		job->out->id = res->id;
+	} else if (rc == 0) {
+		committed_to_api(&job->in, &cc->m, res, job->out);
+	}
+	free(cc);
+	job->done(job);
+}
+
+static int op_msg_create_async(void *ctx, struct api_msg_job *job)
+{
+	struct crm *c = ctx;
+	struct outbox *ob = crm_outbox(c);
+	struct crm_create *cc;
+	int rc;
+
+	if (!ob)
+		return -EAGAIN;
+	cc = calloc(1, sizeof(*cc));
+	if (!cc)
+		return -ENOMEM;
+	cc->job = job;
+	rc = prepare(c, &job->in, &cc->m);
+	if (!rc)
+		rc = outbox_enqueue_async(ob, &cc->m, on_committed, cc);
+	if (rc) {
+		free(cc);
+		return rc == -ESHUTDOWN ? -EAGAIN : rc;
+	}
 	return 0;
 }
 
@@ -390,6 +452,7 @@ static int op_metrics(void *ctx, struct api_metrics *out)
 void crm_ops_msgs(struct api_backend_ops *ops)
 {
 	ops->msg_create = op_msg_create;
+	ops->msg_create_async = op_msg_create_async;
 	ops->msg_get = op_msg_get;
 	ops->msg_cancel = op_msg_cancel;
 	ops->msg_list = op_msg_list;

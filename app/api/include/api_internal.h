@@ -3,6 +3,7 @@
 #define API_INTERNAL_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,15 @@
 
 struct MHD_Connection;
 struct api_server;
+struct api_msg_call;
+
+/* A request waiting for the backend without holding its thread (async.c). */
+enum api_async_state {
+	API_ASYNC_NONE,
+	API_ASYNC_PENDING,   /* submitted; the handler has not returned yet */
+	API_ASYNC_SUSPENDED, /* the connection waits for the backend's answer */
+	API_ASYNC_DONE,      /* answered: the next on_request responds */
+};
 
 struct api_req {
 	struct api_server *srv;
@@ -41,6 +51,11 @@ struct api_req {
 	char retry_after[16];
 	char location[128];
 	bool done;             /* response queued */
+	/* a message create in flight (async.c); async under the server's
+	 * api_async lock while a backend thread may look at it */
+	enum api_async_state async;
+	struct api_msg_call *call;
+	bool async_counted; /* in api_async.pending until on_completed */
 };
 
 /* Set an error response ({"error":{...}} or Twilio's shape). Returns 0. */
@@ -85,6 +100,37 @@ int api_list_run(struct api_req *r, const struct api_page *page, const struct ap
 		 const void *arg);
 /* api_list_run on the page of ?cursor= and ?limit= (400 when bad). */
 int api_list_send(struct api_req *r, const struct api_list *l, const void *arg);
+
+/* Message creates in flight (async.c); one per server. */
+struct api_async {
+	pthread_mutex_t mu;
+	pthread_cond_t idle;
+	unsigned pending; /* submitted creates not yet answered and completed */
+	bool stopping;    /* the server is stopping: creates are refused */
+	bool ready;
+};
+int api_async_init(struct api_async *a);
+/* Refuses new creates and waits until every pending one is answered and
+ * its response sent: MHD_stop_daemon must find no connection suspended,
+ * and a committed message's 202 is not cut off. */
+void api_async_drain(struct api_async *a);
+void api_async_destroy(struct api_async *a);
+struct api_async *api_server_async(struct api_server *s); /* server.c */
+
+/* Sets r's response for a create's outcome: rc as msg_create returns, m the
+ * message (the earlier one on a replay). */
+typedef void (*api_msg_respond_fn)(struct api_req *r, int rc, bool replay,
+				   const struct api_msg *m);
+/* Creates the message n (its body is copied). With the backend's
+ * msg_create_async the connection is suspended until the commit answers
+ * (r->async != NONE when this returns), else respond runs before this
+ * returns. Returns 0. */
+int api_msg_submit(struct api_req *r, const struct api_msg_new *n, api_msg_respond_fn respond);
+/* on_request for a request with r->async set: true while the connection
+ * stays suspended (return MHD_YES), false when the response is set. */
+bool api_async_step(struct api_req *r);
+/* on_completed: what a create left behind. */
+void api_async_free(struct api_req *r);
 
 /* JSON renderers. */
 json_t *api_msg_json(const struct api_msg *m);

@@ -151,6 +151,11 @@ void expect_status(const struct resp *r, long status)
 
 int setup_cfg(void **state, const struct api_config *extra)
 {
+	return setup_ops(state, extra, &fake_backend_ops);
+}
+
+int setup_ops(void **state, const struct api_config *extra, const struct api_backend_ops *ops)
+{
 	struct env *e = calloc(1, sizeof(*e));
 	struct api_config cfg = { .bind_addr = "127.0.0.1", .twilio_account_sid = ACCT,
 				  .rate_per_min = 100000, .threads = 2 };
@@ -158,7 +163,7 @@ int setup_cfg(void **state, const struct api_config *extra)
 	if (extra)
 		cfg = *extra;
 	fake_backend_init(&e->fb);
-	e->be.ops = &fake_backend_ops;
+	e->be.ops = ops;
 	e->be.ctx = &e->fb;
 	e->admin_id = fake_add_user(&e->fb, "root", API_ROLE_ADMINISTRATOR, "hq", e->admin);
 	e->mgr_id = fake_add_user(&e->fb, "mia", API_ROLE_SALES_MANAGER, "north", e->mgr);

@@ -49,6 +49,8 @@ void expect_status(const struct resp *r, long status);
  * (administrator, hq), mia (manager, north), sam and sue (salespeople,
  * north and south). */
 int setup_cfg(void **state, const struct api_config *cfg);
+/* setup_cfg over other backend ops (of the same fake backend). */
+int setup_ops(void **state, const struct api_config *cfg, const struct api_backend_ops *ops);
 int setup(void **state);
 int teardown(void **state);
 /* POST /api/v1/messages; returns the id on 202. */

@@ -292,6 +292,7 @@ void fake_backend_init(struct fake_backend *fb)
 {
 	memset(fb, 0, sizeof(*fb));
 	pthread_mutex_init(&fb->mu, NULL);
+	pthread_cond_init(&fb->held_cv, NULL);
 	fb->now = 1700000000000LL; /* 2023-11-14T22:13:20Z */
 	fb->rnd = 12345;
 	fb->msgs = calloc(FB_MSGS, sizeof(*fb->msgs));
@@ -313,6 +314,7 @@ void fake_backend_fini(struct fake_backend *fb)
 {
 	free(fb->msgs);
 	free(fb->tpls);
+	pthread_cond_destroy(&fb->held_cv);
 	pthread_mutex_destroy(&fb->mu);
 }
 

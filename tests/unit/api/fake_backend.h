@@ -36,9 +36,25 @@ struct fake_backend {
 	struct api_audit_event audit[FB_MAX * 4];
 	size_t n_audit;
 	uint64_t backlog;
+	/* msg_create_async (fake_backend_async_ops()): answered at once, or
+	 * held until fake_async_release when hold is set; refuse != 0 is
+	 * returned instead. Under mu; held_cv signals a new held job. */
+	bool hold;
+	int refuse;
+	pthread_cond_t held_cv;
+	struct api_msg_job *held[FB_MAX];
+	size_t n_held;
 };
 
 extern const struct api_backend_ops fake_backend_ops;
+/* fake_backend_ops plus msg_create_async (a static copy, made on the
+ * first call). */
+const struct api_backend_ops *fake_backend_async_ops(void);
+
+/* Waits until n jobs are held. */
+void fake_async_wait_held(struct fake_backend *fb, size_t n);
+/* Creates the held messages and calls their done, on this thread. */
+void fake_async_release(struct fake_backend *fb);
 
 void fake_backend_init(struct fake_backend *fb);
 void fake_backend_fini(struct fake_backend *fb);

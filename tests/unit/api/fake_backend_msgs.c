@@ -192,3 +192,63 @@ int fb_conv_messages(void *ctx, uint64_t conv_id, const struct api_page *page,
 	UNLOCK();
 	return 0;
 }
+
+/* ---- msg_create_async ---- */
+
+static void answer(struct fake_backend *fb, struct api_msg_job *job)
+{
+	job->rc = fb_msg_create(fb, &job->in, job->out, &job->replay);
+	job->done(job);
+}
+
+static int fb_msg_create_async(void *ctx, struct api_msg_job *job)
+{
+	FB(ctx);
+	LOCK();
+	int refuse = fb->refuse;
+	bool hold = fb->hold && fb->n_held < FB_MAX;
+	if (!refuse && hold) {
+		fb->held[fb->n_held++] = job;
+		pthread_cond_broadcast(&fb->held_cv);
+	}
+	UNLOCK();
+	if (refuse)
+		return refuse;
+	if (!hold)
+		answer(fb, job); /* before the handler has returned */
+	return 0;
+}
+
+const struct api_backend_ops *fake_backend_async_ops(void)
+{
+	static struct api_backend_ops ops;
+
+	if (!ops.msg_create_async) {
+		ops = fake_backend_ops;
+		ops.msg_create_async = fb_msg_create_async;
+	}
+	return &ops;
+}
+
+void fake_async_wait_held(struct fake_backend *fb, size_t n)
+{
+	LOCK();
+	while (fb->n_held < n)
+		pthread_cond_wait(&fb->held_cv, &fb->mu);
+	UNLOCK();
+}
+
+void fake_async_release(struct fake_backend *fb)
+{
+	struct api_msg_job *jobs[FB_MAX];
+	size_t n;
+
+	LOCK();
+	n = fb->n_held;
+	memcpy(jobs, fb->held, n * sizeof(jobs[0]));
+	fb->n_held = 0;
+	fb->hold = false;
+	UNLOCK();
+	for (size_t i = 0; i < n; i++)
+		answer(fb, jobs[i]);
+}

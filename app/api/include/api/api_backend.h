@@ -147,6 +147,17 @@ struct api_msg {
 	int64_t created_at, updated_at, send_at, sent_at, expires_at;
 };
 
+/* A message create in flight (msg_create_async). The API owns the job and
+ * keeps it, and the strings in points to, until done has run. */
+struct api_msg_job {
+	struct api_msg_new in;   /* the request; the backend may complete it */
+	struct api_msg *out;     /* the API's buffer */
+	int rc;                  /* set before done: as msg_create returns */
+	bool replay;             /* set before done */
+	/* Set by the API; must not block (it hands the result over). */
+	void (*done)(struct api_msg_job *job);
+};
+
 struct api_msg_query {
 	uint64_t user_id;                 /* 0 = every user (administrators) */
 	bool any_status;
@@ -354,6 +365,12 @@ struct api_backend_ops {
 	 * and nothing is stored; another payload is -EEXIST. */
 	int (*msg_create)(void *ctx, const struct api_msg_new *in, struct api_msg *out,
 			  bool *replay);
+	/* Optional: msg_create without holding the caller's thread for the
+	 * commit. Returns 0 when job->done will be called exactly once, from
+	 * any thread, with job->rc, job->replay and job->out set as msg_create
+	 * would have (on a replay only job->out->id: the API reads the rest);
+	 * else msg_create's -errno, and done is never called. */
+	int (*msg_create_async)(void *ctx, struct api_msg_job *job);
 	int (*msg_get)(void *ctx, uint64_t id, struct api_msg *out);
 	/* Cancel: -EPERM unless accepted, scheduled or queued. Fills out with
 	 * the message after the move. */
