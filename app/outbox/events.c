@@ -118,8 +118,12 @@ static void ev_delivery(void *arg, const struct channel_report *r)
 	int rc;
 
 	ob_flush(ob); /* the report's part and message must be recorded */
-	rc = store_part_report(ob->cfg.store, s->name, r->ref, r->recipient, ps, r->code,
-				   r->at_ms, ob_now(ob), &res);
+	if (r->ref_prefix)
+		rc = store_part_report_prefix(ob->cfg.store, s->name, r->ref, r->sent_after_ms,
+					      r->recipient, ps, r->code, r->at_ms, ob_now(ob), &res);
+	else
+		rc = store_part_report(ob->cfg.store, s->name, r->ref, r->recipient, ps, r->code,
+				       r->at_ms, ob_now(ob), &res);
 	if (rc || !res.msg_id) {
 		LOG_WRN(&log_events, s->name, "report for ref %s (%s): %s", r->ref,
 			msg_status_str(ps), rc ? "not recorded" : "no such part");

@@ -87,6 +87,12 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_PART_FIND] = "SELECT p.msg_id, p.idx, m.to_addr FROM message_parts p"
 			 " JOIN messages m ON m.id=p.msg_id WHERE p.channel=?1 AND p.ref=?2"
 			 " ORDER BY p.sent_at DESC, p.msg_id DESC LIMIT 16",
+	/* A range on the (channel, ref) index: ref >= prefix AND ref < the
+	 * prefix with its last byte + 1. */
+	[ST_PART_FIND_PREFIX] = "SELECT p.msg_id, p.idx, m.to_addr FROM message_parts p"
+				" JOIN messages m ON m.id=p.msg_id WHERE p.channel=?1"
+				" AND p.ref>=?2 AND p.ref<?3 AND p.status='sent' AND p.sent_at>=?4"
+				" ORDER BY p.sent_at DESC, p.msg_id DESC LIMIT 16",
 	[ST_PART_UPDATE] = "UPDATE message_parts SET status=?3, delivered_at=?4,"
 			   " error_code=?5 WHERE msg_id=?1 AND idx=?2",
 	[ST_PART_TALLY] = "SELECT m.status, m.parts_total,"

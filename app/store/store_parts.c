@@ -130,16 +130,40 @@ static bool same_number(const char *a, const char *b)
 	return k > 0 && memcmp(da + na - k, db + nb - k, k) == 0;
 }
 
-static int find_part(struct store *s, const char *channel, const char *ref,
-		     const char *recipient, uint64_t *id, unsigned *idx)
+struct report_args {
+	const char *channel, *ref, *recipient;
+	enum msg_status part_status;
+	int code;
+	int64_t at, now;
+	struct store_report_result *res;
+	bool prefix;        /* ref is a prefix (store_part_report_prefix) */
+	int64_t sent_after; /* with prefix */
+	char ref_end[64];   /* with prefix: ref with its last byte + 1 */
+};
+
+static sqlite3_stmt *find_stmt(struct store *s, const struct report_args *a)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_PART_FIND);
+	sqlite3_stmt *st = store_stmt(s, a->prefix ? ST_PART_FIND_PREFIX : ST_PART_FIND);
+
+	if (!st)
+		return NULL;
+	store_bind_str(st, 1, a->channel);
+	store_bind_str(st, 2, a->ref);
+	if (a->prefix) {
+		store_bind_str(st, 3, a->ref_end);
+		sqlite3_bind_int64(st, 4, a->sent_after);
+	}
+	return st;
+}
+
+static int find_part(struct store *s, const struct report_args *a, uint64_t *id, unsigned *idx)
+{
+	sqlite3_stmt *st = find_stmt(s, a);
+	const char *recipient = a->recipient;
 	int rc;
 
 	if (!st)
 		return -EIO;
-	store_bind_str(st, 1, channel);
-	store_bind_str(st, 2, ref);
 	*id = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *to = sqlite3_column_text(st, 2);
@@ -154,20 +178,12 @@ static int find_part(struct store *s, const char *channel, const char *ref,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_err(rc);
 }
 
-struct report_args {
-	const char *channel, *ref, *recipient;
-	enum msg_status part_status;
-	int code;
-	int64_t at, now;
-	struct store_report_result *res;
-};
-
 static int report_locked(struct store *s, const struct report_args *a)
 {
 	sqlite3_stmt *st;
 	unsigned idx = 0;
 	uint64_t id;
-	int rc = find_part(s, a->channel, a->ref, a->recipient, &id, &idx);
+	int rc = find_part(s, a, &id, &idx);
 
 	if (rc || !id)
 		return rc;
@@ -187,20 +203,46 @@ static int report_locked(struct store *s, const struct report_args *a)
 	return store_parts_settle(s, id, a->now, &a->res->msg_status, &a->res->msg_changed);
 }
 
+static int report(struct store *s, const struct report_args *a)
+{
+	int rc;
+
+	if (!s || !a->res || !a->channel || !a->ref || !a->ref[0] ||
+	    (a->part_status != MSG_DELIVERED && a->part_status != MSG_UNDELIVERED &&
+	     a->part_status != MSG_SENT))
+		return -EINVAL;
+	memset(a->res, 0, sizeof(*a->res));
+	rc = store_tx_lock_begin(s);
+	return rc ? rc : store_tx_end_unlock(s, report_locked(s, a));
+}
+
 int store_part_report(struct store *s, const char *channel, const char *ref,
 		      const char *recipient, enum msg_status part_status, int code,
 		      int64_t at, int64_t now, struct store_report_result *res)
 {
-	struct report_args a = { channel, ref, recipient, part_status, code, at, now, res };
-	int rc;
+	struct report_args a = { .channel = channel, .ref = ref, .recipient = recipient,
+				 .part_status = part_status, .code = code, .at = at, .now = now,
+				 .res = res };
 
-	if (!s || !res || !channel || !ref || !ref[0] ||
-	    (part_status != MSG_DELIVERED && part_status != MSG_UNDELIVERED &&
-	     part_status != MSG_SENT))
+	return report(s, &a);
+}
+
+int store_part_report_prefix(struct store *s, const char *channel, const char *ref_prefix,
+			     int64_t sent_after, const char *recipient,
+			     enum msg_status part_status, int code, int64_t at, int64_t now,
+			     struct store_report_result *res)
+{
+	struct report_args a = { .channel = channel, .ref = ref_prefix, .recipient = recipient,
+				 .part_status = part_status, .code = code, .at = at, .now = now,
+				 .res = res, .prefix = true, .sent_after = sent_after };
+	size_t n = ref_prefix ? strlen(ref_prefix) : 0;
+
+	/* The prefix's upper bound: its last byte + 1 (no byte to carry). */
+	if (!n || n >= sizeof(a.ref_end) || (uint8_t)ref_prefix[n - 1] == 0xff)
 		return -EINVAL;
-	memset(res, 0, sizeof(*res));
-	rc = store_tx_lock_begin(s);
-	return rc ? rc : store_tx_end_unlock(s, report_locked(s, &a));
+	memcpy(a.ref_end, ref_prefix, n + 1);
+	a.ref_end[n - 1]++;
+	return report(s, &a);
 }
 
 static void read_part(sqlite3_stmt *st, void *row)

@@ -170,6 +170,42 @@ static bool modem_number_match(const char *a, const char *b)
 	return n >= 6 && !strcmp(a + la - n, b + lb - n);
 }
 
+static struct channel_report modem_report_new(const struct sms_pdu *p)
+{
+	struct channel_report r = { .code = p->status, .at_ms = modem_time_ms(&p->discharge) };
+
+	r.state = p->status < 0x20   ? CHANNEL_DELIVERED
+		  : p->status < 0x40 ? CHANNEL_PENDING
+				     : CHANNEL_UNDELIVERED;
+	return r;
+}
+
+/* Not in this run's table of sent parts: sent before a restart (or not by
+ * us). Our part references start with "TP-MR@" (modem_tx.c), so the store
+ * can find the part by that prefix, the recipient and the window. */
+static void modem_report_by_mr(struct modem *m, int64_t now)
+{
+	const struct sms_pdu *p = &m->pdu;
+	struct channel_report r = modem_report_new(p);
+
+	size_t len = strlen(p->addr.number);
+
+	m->stats.reports_unmatched++;
+	if (len >= sizeof(r.recipient)) { /* not a number we send to (E.164) */
+		LOG_WRN(&log_mrx, m->name, "report TP-MR %u for %s matches no sent part", p->mr,
+			p->addr.number);
+		return;
+	}
+	snprintf(r.ref, sizeof(r.ref), "%u@", p->mr);
+	memcpy(r.recipient, p->addr.number, len + 1);
+	r.ref_prefix = true;
+	r.sent_after_ms = now - m->cfg.report_window_ms;
+	LOG_INF(&log_mrx, m->name, "report TP-MR %u for %s: not sent in this run, matched by TP-MR",
+		p->mr, p->addr.number);
+	if (m->cfg.events.delivery)
+		m->cfg.events.delivery(m->cfg.events.arg, &r);
+}
+
 static void modem_report(struct modem *m)
 {
 	const struct sms_pdu *p = &m->pdu;
@@ -181,11 +217,7 @@ static void modem_report(struct modem *m)
 		if (!s->used || s->mr != p->mr || now - s->at_ms > m->cfg.report_window_ms ||
 		    !modem_number_match(s->to, p->addr.number))
 			continue;
-		struct channel_report r = { .code = p->status,
-					    .at_ms = modem_time_ms(&p->discharge) };
-		r.state = p->status < 0x20   ? CHANNEL_DELIVERED
-			  : p->status < 0x40 ? CHANNEL_PENDING
-					     : CHANNEL_UNDELIVERED;
+		struct channel_report r = modem_report_new(p);
 		snprintf(r.ref, sizeof(r.ref), "%s", s->ref);
 		snprintf(r.recipient, sizeof(r.recipient), "%s", s->to);
 		if (r.state != CHANNEL_PENDING)
@@ -196,9 +228,7 @@ static void modem_report(struct modem *m)
 			m->cfg.events.delivery(m->cfg.events.arg, &r);
 		return;
 	}
-	m->stats.reports_unmatched++;
-	LOG_WRN(&log_mrx, m->name, "report TP-MR %u for %s matches no sent part", p->mr,
-		p->addr.number);
+	modem_report_by_mr(m, now);
 }
 
 /* Hand a decoded DELIVER to the application. Returns inbound()'s answer. */

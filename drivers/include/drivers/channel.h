@@ -88,6 +88,12 @@ struct channel_report {
 	enum channel_delivery state;
 	int code;                     /* native: TP-ST, provider status/error */
 	int64_t at_ms;                /* discharge time (wall ms) or 0 */
+	/* The channel no longer knows the part (its table of sent parts is
+	 * gone, e.g. over a restart) and says what it knows: ref is a prefix
+	 * of the part's reference; the part is the newest one still without
+	 * a final report, to recipient, sent at or after sent_after_ms. */
+	bool ref_prefix;
+	int64_t sent_after_ms;
 };
 
 struct channel_inbound {

@@ -54,11 +54,19 @@ static void carrier_multipart(void **state)
 static void carrier_report_unmatched(void **state)
 {
 	(void)state;
-	/* A report for a message this driver never sent: counted, not given
-	 * to anyone, and deleted from SR so storage does not fill up. */
+	/* A report for a part this run of the driver did not send (sent
+	 * before a restart, or never): counted, handed on by TP-MR prefix and
+	 * window for the store to match, and deleted from SR so storage does
+	 * not fill up. */
 	assert_int_equal(simnet_inject_pdu(H.net, H.sm, FX_MM_CDS_PDU), 0);
 	h_run(&H, 2000);
-	assert_int_equal(H.n_reports, 0);
+	assert_int_equal(H.n_reports, 1);
+	assert_true(H.reports[0].ref_prefix);
+	assert_string_equal(H.reports[0].ref, "89@"); /* TP-MR 0x59 */
+	assert_string_equal(H.reports[0].recipient, "639335936");
+	assert_int_equal(H.reports[0].code, 0x30); /* TP-ST: still trying */
+	assert_int_equal(H.reports[0].state, CHANNEL_PENDING);
+	assert_true(H.reports[0].sent_after_ms < hal_clock_wall_ms(&H.clock));
 	struct modem_stats s;
 	modem_get_stats(H.m, &s);
 	assert_int_equal(s.reports, 1);

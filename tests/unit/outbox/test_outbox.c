@@ -418,6 +418,31 @@ static void test_multipart_delivery(void **state)
 	assert_int_equal(get(f, id).status, MSG_DELIVERED);
 }
 
+/* After a restart the modem driver knows only the report's TP-MR, so it
+ * hands on a reference prefix (channel_report.ref_prefix): the outbox
+ * matches it in the store against the part the earlier run recorded. */
+static void test_report_after_restart(void **state)
+{
+	struct fx *f = *state;
+	struct channel_report r = { .state = CHANNEL_DELIVERED, .ref_prefix = true };
+	uint64_t id;
+
+	assert_int_equal(outbox_add_channel(f->ob, &f->modem.ch), 0);
+	id = send_text(f, "before the restart", "modem", 0);
+	run(f);
+	fake_channel_accept(&f->modem, id, 1); /* part ref "<id>-0" */
+	run(f);
+	assert_int_equal(get(f, id).status, MSG_SENT);
+	outbox_destroy(f->ob);
+	start_outbox(f);
+	assert_int_equal(outbox_add_channel(f->ob, &f->modem.ch), 0);
+	run(f);
+	snprintf(r.ref, sizeof(r.ref), "%llu-", (unsigned long long)id);
+	r.sent_after_ms = T0 - 60000;
+	f->modem.ev.delivery(f->modem.ev.arg, &r);
+	assert_int_equal(get(f, id).status, MSG_DELIVERED);
+}
+
 static void test_preference_and_failover_on_busy(void **state)
 {
 	struct fx *f = *state;
@@ -578,6 +603,7 @@ int main(void)
 		T(test_scheduled),
 		T(test_scheduled_timer_follows_commits),
 		T(test_multipart_delivery),
+		T(test_report_after_restart),
 		T(test_preference_and_failover_on_busy),
 		T(test_health_gates_dispatch),
 		T(test_inbound),

@@ -358,6 +358,67 @@ static void test_multipart_delivered_only_when_all_parts(void **state)
 	assert_int_equal(p[1].delivered_at, T0 + 6);
 }
 
+/* A report the modem can match only by TP-MR (its table of sent parts was
+ * lost over a restart): the newest part still sent on the channel whose ref
+ * starts with "MR@", sent in the window, to the report's recipient. */
+static void test_part_report_by_prefix(void **state)
+{
+	struct store *s = *state;
+	struct store_report_result r;
+	uint64_t old = add(s, "+4917612345678", 1, 0, 0);
+	uint64_t cur = add(s, "+4917612345678", 1, 0, 0);
+	uint64_t other = add(s, "+4917600000000", 1, 0, 0);
+
+	send_it(s, old);
+	send_it(s, cur);
+	send_it(s, other);
+	assert_int_equal(store_part_sent(s, old, 0, 1, "modem0", "89@1699999000000.1", T0 - 1000000),
+			 0);
+	assert_int_equal(store_part_sent(s, cur, 0, 1, "modem0", "89@1700000000000.7", T0), 0);
+	assert_int_equal(store_part_sent(s, other, 0, 1, "modem0", "90@1700000000000.8", T0), 0);
+	assert_int_equal(store_msg_move(s, old, MSG_SENDING, MSG_SENT, NULL, T0), 0);
+	assert_int_equal(store_msg_move(s, cur, MSG_SENDING, MSG_SENT, NULL, T0), 0);
+	assert_int_equal(store_msg_move(s, other, MSG_SENDING, MSG_SENT, NULL, T0), 0);
+	/* "8@" is not a prefix of "89@...", nor is another channel's part. */
+	assert_int_equal(store_part_report_prefix(s, "modem0", "8@", 0, NULL, MSG_DELIVERED, 0, 0,
+						  T0 + 1, &r),
+			 0);
+	assert_int_equal(r.msg_id, 0);
+	assert_int_equal(store_part_report_prefix(s, "modem1", "89@", 0, NULL, MSG_DELIVERED, 0, 0,
+						  T0 + 1, &r),
+			 0);
+	assert_int_equal(r.msg_id, 0);
+	/* The wrong recipient matches nothing. */
+	assert_int_equal(store_part_report_prefix(s, "modem0", "90@", 0, "+4917612345678",
+						  MSG_DELIVERED, 0, 0, T0 + 1, &r),
+			 0);
+	assert_int_equal(r.msg_id, 0);
+	/* The newest in the window. */
+	assert_int_equal(store_part_report_prefix(s, "modem0", "89@", T0 - 1000, "017612345678",
+						  MSG_DELIVERED, 0, T0 + 5, T0 + 6, &r),
+			 0);
+	assert_int_equal(r.msg_id, cur);
+	assert_true(r.msg_changed);
+	assert_int_equal(status_of(s, cur), MSG_DELIVERED);
+	/* Its part has its final report: the same report again matches none
+	 * in the window, and the older part only when the window reaches it. */
+	assert_int_equal(store_part_report_prefix(s, "modem0", "89@", T0 - 1000, NULL,
+						  MSG_DELIVERED, 0, 0, T0 + 7, &r),
+			 0);
+	assert_int_equal(r.msg_id, 0);
+	assert_int_equal(store_part_report_prefix(s, "modem0", "89@", T0 - 2000000, NULL,
+						  MSG_UNDELIVERED, 0x41, 0, T0 + 8, &r),
+			 0);
+	assert_int_equal(r.msg_id, old);
+	assert_int_equal(status_of(s, old), MSG_UNDELIVERED);
+	assert_int_equal(store_part_report_prefix(s, "modem0", "", 0, NULL, MSG_DELIVERED, 0, 0,
+						  T0, &r),
+			 -EINVAL);
+	assert_int_equal(store_part_report_prefix(s, "modem0", NULL, 0, NULL, MSG_DELIVERED, 0, 0,
+						  T0, &r),
+			 -EINVAL);
+}
+
 static void test_one_part_undelivered(void **state)
 {
 	struct store *s = *state;
@@ -544,6 +605,7 @@ int main(void)
 		T(test_due_scheduled_and_next_due),
 		T(test_next_due_every_arm),
 		T(test_multipart_delivered_only_when_all_parts),
+		T(test_part_report_by_prefix),
 		T(test_one_part_undelivered),
 		T(test_all_parts_reported_before_sent),
 		T(test_inbound_single_and_multipart),

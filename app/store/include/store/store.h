@@ -234,6 +234,16 @@ int store_part_report(struct store *s, const char *channel, const char *ref,
 		      const char *recipient, enum msg_status part_status, int code,
 		      int64_t at, int64_t now, struct store_report_result *res);
 
+/* store_part_report for a channel that no longer knows which part a report
+ * is for (its table of sent parts is gone, e.g. over a restart; the modem
+ * knows only the report's TP-MR): the part is the newest one on channel
+ * whose ref starts with ref_prefix, still sent (no final report yet), sent
+ * at or after sent_after, and to recipient as above. */
+int store_part_report_prefix(struct store *s, const char *channel, const char *ref_prefix,
+			     int64_t sent_after, const char *recipient,
+			     enum msg_status part_status, int code, int64_t at, int64_t now,
+			     struct store_report_result *res);
+
 struct store_part {
 	unsigned idx;
 	char channel[STORE_NAME_MAX];

@@ -135,7 +135,7 @@ struct modem_stats {
 	unsigned long duplicates;       /* already delivered: deleted, not offered */
 	unsigned long deleted;
 	unsigned long reports;
-	unsigned long reports_unmatched;
+	unsigned long reports_unmatched; /* not in this run's table: handed on by TP-MR */
 	unsigned long sweeps;
 	unsigned long timeouts;
 	unsigned long recoveries[MODEM_RUNG_COUNT];
