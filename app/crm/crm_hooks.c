@@ -249,6 +249,13 @@ static int op_backlog(void *ctx, uint64_t *n)
 	return store_delivery_backlog(c->cfg.store, n, NULL);
 }
 
+static int op_next_due(void *ctx, int64_t after, int64_t *when)
+{
+	struct crm *c = ctx;
+
+	return store_delivery_next_due(c->cfg.store, after, when);
+}
+
 void crm_ops_hooks(struct api_backend_ops *ops)
 {
 	ops->webhook_enqueue = op_enqueue;
@@ -257,4 +264,5 @@ void crm_ops_hooks(struct api_backend_ops *ops)
 	ops->webhook_mark_delivered = op_mark_delivered;
 	ops->webhook_mark_failed = op_mark_failed;
 	ops->webhook_backlog = op_backlog;
+	ops->webhook_next_due = op_next_due;
 }

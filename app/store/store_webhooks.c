@@ -31,6 +31,8 @@ static const char sql_dlv_failed[] =
 	"UPDATE webhook_deliveries SET attempts=attempts+1, next_attempt_at=?2 WHERE id=?1";
 static const char sql_dlv_backlog[] =
 	"SELECT COUNT(*), COALESCE(MIN(next_attempt_at),0) FROM webhook_deliveries";
+static const char sql_dlv_next_due[] =
+	"SELECT COALESCE(MIN(next_attempt_at),0) FROM webhook_deliveries WHERE next_attempt_at>?1";
 static const char sql_dlv_dropped[] =
 	"INSERT INTO settings(key,value) VALUES('webhook_dropped','1') ON CONFLICT(key)"
 	" DO UPDATE SET value=CAST(CAST(value AS INTEGER)+1 AS TEXT)";
@@ -244,6 +246,26 @@ int store_delivery_backlog(struct store *s, uint64_t *n, int64_t *next_due)
 		if (next_due)
 			*next_due = sqlite3_column_int64(st, 1);
 	}
+	if (st)
+		sqlite3_reset(st);
+	pthread_mutex_unlock(&s->mu);
+	return rc == SQLITE_ROW ? 0 : store_err(rc);
+}
+
+int store_delivery_next_due(struct store *s, int64_t after, int64_t *when)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s || !when)
+		return -EINVAL;
+	pthread_mutex_lock(&s->mu);
+	st = store_xstmt(s, SX_DLV_NEXT_DUE, sql_dlv_next_due);
+	if (st)
+		sqlite3_bind_int64(st, 1, after);
+	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	if (rc == SQLITE_ROW)
+		*when = sqlite3_column_int64(st, 0);
 	if (st)
 		sqlite3_reset(st);
 	pthread_mutex_unlock(&s->mu);

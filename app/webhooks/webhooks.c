@@ -26,6 +26,7 @@ struct webhooks {
 	bool own_curl;
 	hal_waker_id waker;
 	hal_timer_id poll_timer;
+	bool pass_failed; /* the last kick_pass failed: look again soon */
 	hal_timer_id kick_timer;
 	struct wh_flight *flights;
 	struct webhooks_metrics m;
@@ -219,7 +220,40 @@ static int start(struct webhooks *w, struct api_webhook_delivery *d, int64_t now
 	return 1;
 }
 
-int webhooks_kick(struct webhooks *w)
+static int64_t on_poll(void *arg);
+
+/* With nothing queued, a look this often anyway: a delivery queued without
+ * webhooks_notify (none is, today) waits at most this long. */
+#define WEBHOOKS_IDLE_LOOK_MS 60000
+
+/* While POSTs are in flight (or the last pass failed), poll_ms: their
+ * on_done starts what waits behind them anyway. Otherwise every due head
+ * was started, and what is due but not started waits behind a head whose
+ * retry is in the future: sleep until the earliest future attempt. Without
+ * the backend's webhook_next_due: every poll_ms, as before. */
+int64_t webhooks_next_look_ms(struct webhooks *w)
+{
+	int64_t when = 0, now = ops(w)->now_ms(bctx(w));
+
+	if (w->m.in_flight || w->pass_failed || !ops(w)->webhook_next_due ||
+	    ops(w)->webhook_next_due(bctx(w), now, &when) != 0)
+		return w->cfg.poll_ms;
+	if (!when || when - now > WEBHOOKS_IDLE_LOOK_MS)
+		return WEBHOOKS_IDLE_LOOK_MS;
+	return when - now;
+}
+
+static void rearm(struct webhooks *w)
+{
+	if (w->poll_timer)
+		hal_loop_cancel_timer(w->cfg.loop, w->poll_timer);
+	w->poll_timer = 0;
+	if (hal_loop_add_timer(w->cfg.loop, webhooks_next_look_ms(w), on_poll, w, &w->poll_timer))
+		LOG_ERR(&log_hooks, NULL, "cannot arm the delivery timer");
+}
+
+/* Starts POSTs for due deliveries; returns how many or -errno. */
+static int kick_pass(struct webhooks *w)
 {
 	struct api_webhook_delivery *due;
 	size_t n = 0, want;
@@ -250,12 +284,25 @@ int webhooks_kick(struct webhooks *w)
 	return rc ? rc : started;
 }
 
+int webhooks_kick(struct webhooks *w)
+{
+	int rc;
+
+	if (!w)
+		return -EINVAL;
+	rc = kick_pass(w);
+	w->pass_failed = rc < 0;
+	rearm(w);
+	return rc;
+}
+
 static int64_t on_poll(void *arg)
 {
 	struct webhooks *w = arg;
 
+	w->poll_timer = 0; /* this one ends; the kick arms the next */
 	webhooks_kick(w);
-	return w->cfg.poll_ms;
+	return HAL_TIMER_STOP;
 }
 
 static void on_wake(void *arg)

@@ -442,6 +442,10 @@ struct api_backend_ops {
 	int (*webhook_mark_delivered)(void *ctx, uint64_t delivery_id);
 	int (*webhook_mark_failed)(void *ctx, uint64_t delivery_id, int64_t next, bool give_up);
 	int (*webhook_backlog)(void *ctx, uint64_t *n);
+	/* Optional: the earliest next attempt after `after` of any queued
+	 * delivery (0: none), so the delivery worker sleeps until then rather
+	 * than polls. */
+	int (*webhook_next_due)(void *ctx, int64_t after, int64_t *when);
 
 	/* -- audit -- */
 	/* Append one event (ev->id is set by the backend). */

@@ -260,5 +260,8 @@ int store_delivery_done(struct store *s, uint64_t id);
 int store_delivery_failed(struct store *s, uint64_t id, int64_t next, bool give_up);
 /* Pending deliveries; and the earliest next_attempt_at (0: none). */
 int store_delivery_backlog(struct store *s, uint64_t *n, int64_t *next_due);
+/* The earliest next attempt after `after` of any queued delivery, 0 when
+ * there is none (on the next_attempt_at index: no scan). */
+int store_delivery_next_due(struct store *s, int64_t after, int64_t *when);
 
 #endif

@@ -74,6 +74,11 @@ void webhooks_notify(void *w);
  * started or -errno from the backend. */
 int webhooks_kick(struct webhooks *w);
 void webhooks_metrics_get(const struct webhooks *w, struct webhooks_metrics *out);
+/* How long the worker would sleep now before its next look at the queue:
+ * until the earliest queued delivery falls due, poll_ms while due ones
+ * wait behind deliveries in flight, 60 s when nothing is queued (an idle
+ * appliance does not wake up for webhooks). */
+int64_t webhooks_next_look_ms(struct webhooks *w);
 /* The next attempt after `attempts` failures of a delivery queued at
  * created_at, under w's retry settings: backoff_initial_ms doubling per
  * failure, capped at backoff_max_ms. *give_up is set only once now >=
