@@ -6,7 +6,10 @@
 
 #include "api/api_text.h"
 #include "api_internal.h"
+#include "hal/log.h"
 #include "sms/segment.h"
+
+LOG_MODULE(log_hmsg, "api");
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -226,13 +229,20 @@ int api_h_msg_get(struct api_req *r)
 	uint64_t id;
 	int rc;
 	struct api_msg *m = msg_load(r, &id, &rc);
+	json_t *o;
 
 	if (!m)
 		return 0;
-	if (rc)
+	if (rc) {
 		api_err_errno(r, rc, "message");
-	else
-		api_ok(r, 200, api_msg_json(m));
+	} else {
+		o = api_msg_json(m);
+		/* The whole text here; lists show the start of a long one. */
+		if (o && api_msg_full_body(r, m, o))
+			LOG_WRN(&log_hmsg, NULL, "msg %llu: whole body not read; its start is shown",
+				(unsigned long long)m->id);
+		api_ok(r, 200, o);
+	}
 	free(m);
 	return 0;
 }

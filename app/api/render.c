@@ -1,4 +1,6 @@
 /* JSON renderings of the backend's structs, and enum names. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api_internal.h"
@@ -35,6 +37,12 @@ json_t *api_msg_json(const struct api_msg *m)
 	json_object_set_new(o, "to", json_string(m->to));
 	json_object_set_new(o, "from", str_or_null(m->from));
 	json_object_set_new(o, "body", json_stringn(m->body, m->body_len));
+	if (m->body_total > m->body_len) {
+		/* Not silently: the start of a long inbound text, and its size;
+		 * GET /messages/{id} gives the whole. */
+		json_object_set_new(o, "body_truncated", json_true());
+		json_object_set_new(o, "body_bytes", json_integer((json_int_t)m->body_total));
+	}
 	json_object_set_new(o, "encoding", json_string(m->encoding));
 	json_object_set_new(o, "segments", json_integer(m->segments));
 	json_object_set_new(o, "channel", str_or_null(m->channel));
@@ -168,4 +176,28 @@ const char *api_webhook_event_type_str(enum api_webhook_event_type t)
 const char *api_msg_source_str(enum api_msg_source s)
 {
 	return s == API_SRC_TWILIO ? "twilio" : "rest";
+}
+
+int api_msg_full_body(struct api_req *r, const struct api_msg *m, json_t *o)
+{
+	char *body = NULL;
+	size_t len = 0;
+	json_t *v;
+	int rc;
+
+	if (m->body_total <= m->body_len)
+		return 0;
+	if (!r->be->ops->msg_body)
+		return -ENOTSUP;
+	rc = r->be->ops->msg_body(r->be->ctx, m->id, &body, &len);
+	if (rc)
+		return rc;
+	v = json_stringn(body, len);
+	free(body);
+	if (!v)
+		return -EILSEQ; /* not UTF-8: keep the cut, valid start */
+	json_object_set_new(o, "body", v);
+	json_object_del(o, "body_truncated");
+	json_object_del(o, "body_bytes");
+	return 0;
 }

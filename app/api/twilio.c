@@ -254,8 +254,13 @@ int api_h_tw_get(struct api_req *r)
 			r->params[1]);
 	else if (rc)
 		api_err_errno(r, rc, "message");
-	else
-		api_ok(r, 200, api_twilio_msg_json(r->cfg, m));
+	else {
+		json_t *o = api_twilio_msg_json(r->cfg, m);
+
+		if (o)
+			api_msg_full_body(r, m, o); /* a failure leaves the start */
+		api_ok(r, 200, o);
+	}
 	free(m);
 	return 0;
 }

@@ -33,11 +33,15 @@ void crm_msg_to_api(const struct store_msg *s, struct api_msg *a)
 	cp_cut(a->to, sizeof(a->to), s->to);
 	cp_cut(a->from, sizeof(a->from), s->from[0] ? s->from : s->sender);
 	/* The API validated outbound bodies; an inbound multipart message can
-	 * be longer than the API's array: cut, and say so in the log. */
-	a->body_len = s->body_len < API_BODY_BYTES_MAX ? s->body_len : API_BODY_BYTES_MAX;
-	if (s->body_len > API_BODY_BYTES_MAX)
-		LOG_WRN(&log_crm_msg, NULL, "msg %llu: body of %zu bytes shown cut to %d",
-			(unsigned long long)s->id, s->body_len, API_BODY_BYTES_MAX);
+	 * be longer than the API's array: its start, cut on a UTF-8 boundary,
+	 * with body_total saying so (op_msg_body gives the whole). */
+	a->body_total = s->body_len;
+	a->body_len = s->body_len;
+	if (a->body_len > API_BODY_BYTES_MAX) {
+		a->body_len = API_BODY_BYTES_MAX;
+		while (a->body_len && ((uint8_t)s->body[a->body_len] & 0xC0) == 0x80)
+			a->body_len--;
+	}
 	if (s->body && a->body_len)
 		memcpy(a->body, s->body, a->body_len);
 	cp_cut(a->encoding, sizeof(a->encoding), s->encoding);
@@ -120,6 +124,7 @@ static void committed_to_api(const struct api_msg_new *n, const struct outbox_ms
 	cp_cut(a->to, sizeof(a->to), n->to);
 	cp_cut(a->from, sizeof(a->from), n->from);
 	a->body_len = n->body_len < API_BODY_BYTES_MAX ? n->body_len : API_BODY_BYTES_MAX;
+	a->body_total = a->body_len; /* the API refuses longer texts */
 	if (n->body && a->body_len)
 		memcpy(a->body, n->body, a->body_len);
 	cp_cut(a->encoding, sizeof(a->encoding), res->encoding);
@@ -254,6 +259,25 @@ static int op_msg_create_async(void *ctx, struct api_msg_job *job)
 static int op_msg_get(void *ctx, uint64_t id, struct api_msg *out)
 {
 	return crm_msg_get(ctx, id, out);
+}
+
+static int op_msg_body(void *ctx, uint64_t id, char **body, size_t *len)
+{
+	struct crm *c = ctx;
+	struct store_msg m;
+	int rc = store_msg_get(c->cfg.store, id, &m);
+
+	if (rc)
+		return rc;
+	*len = m.body_len;
+	*body = malloc(m.body_len + 1);
+	if (*body) {
+		if (m.body_len)
+			memcpy(*body, m.body, m.body_len);
+		(*body)[m.body_len] = '\0';
+	}
+	store_msg_release(&m);
+	return *body ? 0 : -ENOMEM;
 }
 
 /* Without the platform's loop-thread cancel: what has not been claimed is
@@ -454,6 +478,7 @@ void crm_ops_msgs(struct api_backend_ops *ops)
 	ops->msg_create = op_msg_create;
 	ops->msg_create_async = op_msg_create_async;
 	ops->msg_get = op_msg_get;
+	ops->msg_body = op_msg_body;
 	ops->msg_cancel = op_msg_cancel;
 	ops->msg_list = op_msg_list;
 	ops->conv_list = op_conv_list;

@@ -132,6 +132,11 @@ bool api_async_step(struct api_req *r);
 /* on_completed: what a create left behind. */
 void api_async_free(struct api_req *r);
 
+/* For a message whose body is cut (body_total > body_len): the whole text
+ * from the backend's msg_body into o's "body", and the cut's marks
+ * removed. Returns 0, or the backend's -errno (o left as it was). */
+int api_msg_full_body(struct api_req *r, const struct api_msg *m, json_t *o);
+
 /* JSON renderers. */
 json_t *api_msg_json(const struct api_msg *m);
 json_t *api_user_json(const struct api_user *u);

@@ -259,6 +259,7 @@ const struct api_backend_ops fake_backend_ops = {
 	.user_delete = fb_user_delete,
 	.user_list = fb_user_list,
 	.msg_create = fb_msg_create,
+	.msg_body = fb_msg_body,
 	.msg_get = fb_msg_get,
 	.msg_cancel = fb_msg_cancel,
 	.msg_list = fb_msg_list,
@@ -314,6 +315,7 @@ void fake_backend_fini(struct fake_backend *fb)
 {
 	free(fb->msgs);
 	free(fb->tpls);
+	free(fb->long_text);
 	pthread_cond_destroy(&fb->held_cv);
 	pthread_mutex_destroy(&fb->mu);
 }

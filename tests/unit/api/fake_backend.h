@@ -44,12 +44,20 @@ struct fake_backend {
 	pthread_cond_t held_cv;
 	struct api_msg_job *held[FB_MAX];
 	size_t n_held;
+	/* fake_add_long_inbound's message: its whole text */
+	uint64_t long_id;
+	char *long_text;
 };
 
 extern const struct api_backend_ops fake_backend_ops;
 /* fake_backend_ops plus msg_create_async (a static copy, made on the
  * first call). */
 const struct api_backend_ops *fake_backend_async_ops(void);
+
+/* An inbound message for user whose text is longer than struct api_msg's
+ * body (stored cut, with body_total); msg_body gives it whole. Returns the
+ * message id. */
+uint64_t fake_add_long_inbound(struct fake_backend *fb, uint64_t user, const char *text);
 
 /* Waits until n jobs are held. */
 void fake_async_wait_held(struct fake_backend *fb, size_t n);

@@ -61,7 +61,7 @@ int fb_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg *out,
 	strcpy(m->to, in->to);
 	strcpy(m->from, in->from);
 	memcpy(m->body, in->body, in->body_len);
-	m->body_len = in->body_len;
+	m->body_len = m->body_total = in->body_len;
 	strcpy(m->encoding, in->encoding);
 	m->segments = in->segments;
 	strcpy(m->channel_pref, in->channel_pref);
@@ -251,4 +251,51 @@ void fake_async_release(struct fake_backend *fb)
 	UNLOCK();
 	for (size_t i = 0; i < n; i++)
 		answer(fb, jobs[i]);
+}
+
+/* ---- long inbound texts ---- */
+
+uint64_t fake_add_long_inbound(struct fake_backend *fb, uint64_t user, const char *text)
+{
+	size_t len = strlen(text);
+	struct api_msg *m;
+
+	LOCK();
+	m = &fb->msgs[fb->n_msgs];
+	memset(m, 0, sizeof(*m));
+	m->id = ++fb->n_msgs;
+	m->user_id = user;
+	m->inbound = true;
+	m->status = MSG_RECEIVED;
+	strcpy(m->to, "+14155550999");
+	strcpy(m->from, "+14155550100");
+	strcpy(m->encoding, "gsm7");
+	m->segments = (unsigned)(len / 153 + 1);
+	m->body_len = len < API_BODY_BYTES_MAX ? len : API_BODY_BYTES_MAX;
+	memcpy(m->body, text, m->body_len);
+	m->body_total = len;
+	free(fb->long_text);
+	fb->long_text = strdup(text);
+	fb->long_id = m->id;
+	UNLOCK();
+	return m->id;
+}
+
+int fb_msg_body(void *ctx, uint64_t id, char **body, size_t *len)
+{
+	FB(ctx);
+	int rc = 0;
+
+	LOCK();
+	if (id && id == fb->long_id) {
+		*len = strlen(fb->long_text);
+		*body = strdup(fb->long_text);
+	} else if (id && id <= fb->n_msgs) {
+		*len = fb->msgs[id - 1].body_len;
+		*body = strndup(fb->msgs[id - 1].body, *len);
+	} else {
+		rc = -ENOENT;
+	}
+	UNLOCK();
+	return rc ? rc : (*body ? 0 : -ENOMEM);
 }

@@ -32,6 +32,7 @@ struct api_user *fb_find_user(struct fake_backend *fb, uint64_t id);
 
 /* fake_backend_msgs.c */
 int fb_msg_create(void *ctx, const struct api_msg_new *in, struct api_msg *out, bool *replay);
+int fb_msg_body(void *ctx, uint64_t id, char **body, size_t *len);
 int fb_msg_get(void *ctx, uint64_t id, struct api_msg *out);
 int fb_msg_cancel(void *ctx, uint64_t id, struct api_msg *out);
 int fb_msg_list(void *ctx, const struct api_msg_query *q, const struct api_page *page,

@@ -443,12 +443,53 @@ static void test_conversations(void **state)
 	resp_free(&r);
 }
 
+/* An inbound text longer than a message view holds: lists show its start
+ * and say so (body_truncated, body_bytes); GET by id and the Twilio GET
+ * give every byte. Never cut silently. */
+static void test_long_inbound_body(void **state)
+{
+	struct env *e = *state;
+	size_t len = API_BODY_BYTES_MAX + 500;
+	char *text = malloc(len + 1), path[160], sid[40];
+	struct resp r;
+	json_t *item;
+	uint64_t id;
+
+	for (size_t i = 0; i < len; i++)
+		text[i] = (char)('a' + i % 26);
+	text[len] = '\0';
+	id = fake_add_long_inbound(&e->fb, e->sales_id, text);
+	r = call(e, "GET", "/api/v1/messages", bearer(e->sales), NULL, NULL);
+	expect_status(&r, 200);
+	item = json_array_get(json_object_get(r.json, "data"), 0);
+	assert_int_equal(json_integer_value(json_object_get(item, "id")), id);
+	assert_true(json_is_true(json_object_get(item, "body_truncated")));
+	assert_int_equal(json_integer_value(json_object_get(item, "body_bytes")), len);
+	assert_int_equal(json_string_length(json_object_get(item, "body")), API_BODY_BYTES_MAX);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/messages/%llu", (unsigned long long)id);
+	r = call(e, "GET", path, bearer(e->sales), NULL, NULL);
+	expect_status(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "body")), text);
+	assert_null(json_object_get(r.json, "body_truncated"));
+	assert_null(json_object_get(r.json, "body_bytes"));
+	resp_free(&r);
+	snprintf(sid, sizeof(sid), "SM0000000000000000%016llx", (unsigned long long)id);
+	snprintf(path, sizeof(path), "/2010-04-01/Accounts/" ACCT "/Messages/%s.json", sid);
+	r = call(e, "GET", path, basic_auth(e->sales), NULL, NULL);
+	expect_status(&r, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "body")), text);
+	resp_free(&r);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_auth_required, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_role_every_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_inbound_body, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contacts_templates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conversations, setup, teardown),
 	};

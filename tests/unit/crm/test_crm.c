@@ -734,6 +734,47 @@ static void test_health_and_channels(void **state)
 	crm_set_outbox(f->crm, f->ob);
 }
 
+/* An inbound message of many parts longer than struct api_msg's body: the
+ * API view holds its start, cut on a UTF-8 boundary, with body_total
+ * saying how long it is; msg_body gives every byte. */
+static void test_long_inbound_body(void **state)
+{
+	struct fx *f = *state;
+	size_t len = API_BODY_BYTES_MAX + 1001;
+	char *text = malloc(len + 1), *whole = NULL;
+	struct api_msg *m = malloc(sizeof(*m));
+	struct store_inbound in = { .channel = "modem0", .from = "+4917612345678",
+				    .encoding = "ucs2", .concat_total = 1 };
+	uint64_t id = 0;
+	size_t got = 0;
+
+	/* "\u20ac" (3 bytes) from byte 2: the cut at API_BODY_BYTES_MAX (6,400)
+	 * falls inside one, since 6,398 is not a multiple of 3. */
+	_Static_assert((API_BODY_BYTES_MAX - 2) % 3 != 0, "the cut must fall inside a character");
+	text[0] = 'x';
+	text[1] = 'y';
+	for (size_t i = 2; i + 3 <= len; i += 3)
+		memcpy(text + i, "\xe2\x82\xac", 3);
+	len = 2 + (len - 2) / 3 * 3;
+	text[len] = '\0';
+	in.body = text;
+	in.body_len = len;
+	assert_int_equal(store_inbound_add(f->store, &in, T0, &id), 0);
+	assert_true(id > 0);
+	assert_int_equal(OPS(f)->msg_get(CTX(f), id, m), 0);
+	assert_int_equal(m->body_total, len);
+	assert_true(m->body_len <= API_BODY_BYTES_MAX && m->body_len > API_BODY_BYTES_MAX - 3);
+	assert_int_equal((m->body_len - 2) % 3, 0); /* whole characters only */
+	assert_memory_equal(m->body, text, m->body_len);
+	assert_int_equal(OPS(f)->msg_body(CTX(f), id, &whole, &got), 0);
+	assert_int_equal(got, len);
+	assert_memory_equal(whole, text, len);
+	assert_int_equal(OPS(f)->msg_body(CTX(f), id + 100, &whole, &got) == 0, 0);
+	free(whole);
+	free(text);
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -751,6 +792,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_webhook_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_possible_duplicates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootstrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_inbound_body, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bootstrap_facade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_health_and_channels, setup, teardown),
 	};

@@ -134,6 +134,10 @@ struct api_msg {
 	char from[API_NUMBER_MAX];
 	char body[API_BODY_BYTES_MAX + 1];
 	size_t body_len;
+	/* The whole text's bytes. More than body_len only for an inbound
+	 * message of many parts longer than body[]: body then holds its start,
+	 * cut on a UTF-8 boundary; msg_body gives the whole. */
+	size_t body_total;
 	char encoding[8];
 	unsigned segments;
 	char channel_pref[API_NAME_MAX];
@@ -372,6 +376,9 @@ struct api_backend_ops {
 	 * else msg_create's -errno, and done is never called. */
 	int (*msg_create_async)(void *ctx, struct api_msg_job *job);
 	int (*msg_get)(void *ctx, uint64_t id, struct api_msg *out);
+	/* Optional: the whole text of message id (malloc'd, *len bytes), for
+	 * one whose body_total exceeds what struct api_msg holds. */
+	int (*msg_body)(void *ctx, uint64_t id, char **body, size_t *len);
 	/* Cancel: -EPERM unless accepted, scheduled or queued. Fills out with
 	 * the message after the move. */
 	int (*msg_cancel)(void *ctx, uint64_t id, struct api_msg *out);
