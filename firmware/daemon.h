@@ -31,7 +31,10 @@
 #include "hal/loop.h"
 #include "hal/rng.h"
 #include "hal/watchdog.h"
+#include "routing/backoff.h"
 #include "routing/routing.h"
+
+struct webhooks_config;
 
 #ifndef SMSRELAY_SYSCONFDIR
 #define SMSRELAY_SYSCONFDIR "/etc/smsrelay"
@@ -139,6 +142,8 @@ int daemon_reload(struct daemon *d);
 
 /* wire_store.c */
 int wire_store_start(struct daemon *d, char *err, size_t err_len);
+/* [outbox]'s retry keys as the outbox takes them (start-up and SIGHUP). */
+void wire_outbox_backoff(const struct config_outbox *co, struct routing_backoff_cfg *bo);
 void wire_store_stop(struct daemon *d);
 int wire_store_health(struct daemon *d);
 uint64_t wire_store_in_flight(struct daemon *d);
@@ -163,6 +168,8 @@ struct outbox_observer;
 int wire_crm_new(struct daemon *d, struct outbox_observer *obs, char *err, size_t err_len);
 void wire_crm_set_outbox(struct daemon *d);
 void wire_crm_stop_worker(struct daemon *d); /* the webhook worker */
+/* [webhooks] as the worker takes it (start-up and SIGHUP). */
+void wire_webhooks_timing(const struct config_webhooks *cw, struct webhooks_config *wc);
 void wire_crm_free(struct daemon *d);	     /* after outbox_destroy */
 /* --bootstrap-admin: a new administrator token and the facade AccountSid,
  * printed as shell assignments. */

@@ -9,9 +9,14 @@
  * by name. The channel set itself cannot change without a restart (the
  * drivers are created at start-up).
  *
+ * Also [outbox] (retries, default validity, group commit size:
+ * outbox_set_limits) and [webhooks] (timeout and retries:
+ * webhooks_set_timing); messages and deliveries already waiting keep the
+ * next attempt they have.
+ *
  * Keys config_diff calls live but that the running objects cannot take yet
- * ([outbox], [webhooks], cloud credentials, a few [api] limits: their
- * modules have no setter) are logged as "at the next restart". */
+ * (cloud credentials, a few [api] limits: their modules have no setter) are
+ * logged as "at the next restart". */
 #include "daemon.h"
 
 #include <errno.h>
@@ -21,6 +26,7 @@
 
 #include "hal/log.h"
 #include "outbox/outbox.h"
+#include "webhooks/webhooks.h"
 
 LOG_MODULE(log_reload, "smsrelayd");
 
@@ -41,10 +47,54 @@ static bool is_channel_knob(const char *key)
 	return false;
 }
 
-static bool applied_live(const char *key)
+/* What this reload applied of [outbox] and [webhooks]. */
+struct reload_applied {
+	bool outbox, webhooks;
+};
+
+static bool applied_live(const char *key, const struct reload_applied *a)
 {
+	if (!strncmp(key, "outbox.", 7))
+		return a->outbox;
+	if (!strncmp(key, "webhooks.", 9))
+		return a->webhooks;
 	return !strcmp(key, "daemon.log") || !strcmp(key, "daemon.log_target") ||
 	       !strncmp(key, "routing.", 8) || !strncmp(key, "route.", 6) || is_channel_knob(key);
+}
+
+/* [outbox] retries, validity and batch size (inbound_part_timeout_s is a
+ * restart key: config_diff says so). */
+static bool apply_outbox(struct daemon *d, const struct smsrelay_config *c)
+{
+	struct routing_backoff_cfg bo;
+
+	if (!d->outbox || !memcmp(&d->set.cfg.outbox, &c->outbox, sizeof(c->outbox)))
+		return d->outbox != NULL;
+	wire_outbox_backoff(&c->outbox, &bo);
+	if (outbox_set_limits(d->outbox, &bo, c->outbox.validity_s, c->outbox.batch_max)) {
+		LOG_WRN(&log_reload, NULL, "reload: [outbox] refused; keeping the running one");
+		return false;
+	}
+	unsigned keep = d->set.cfg.outbox.inbound_part_timeout_s;
+	d->set.cfg.outbox = c->outbox;
+	d->set.cfg.outbox.inbound_part_timeout_s = keep;
+	return true;
+}
+
+static bool apply_webhooks(struct daemon *d, const struct smsrelay_config *c)
+{
+	struct webhooks_config wc = { 0 };
+
+	if (!d->webhooks || !memcmp(&d->set.cfg.webhooks, &c->webhooks, sizeof(c->webhooks)))
+		return d->webhooks != NULL;
+	wire_webhooks_timing(&c->webhooks, &wc);
+	if (webhooks_set_timing(d->webhooks, wc.timeout_ms, wc.backoff_initial_ms,
+				wc.backoff_max_ms, wc.retry_for_ms)) {
+		LOG_WRN(&log_reload, NULL, "reload: [webhooks] refused; keeping the running one");
+		return false;
+	}
+	d->set.cfg.webhooks = c->webhooks;
+	return true;
 }
 
 static bool same_channels(const struct routing_config *a, const struct routing_config *b)
@@ -136,6 +186,8 @@ int daemon_reload(struct daemon *d)
 	if (routing_ok && d->outbox)
 		outbox_kick(d->outbox); /* a channel may be usable now */
 	apply_logging(d, &n->cfg);
+	struct reload_applied applied = { .outbox = apply_outbox(d, &n->cfg),
+					  .webhooks = apply_webhooks(d, &n->cfg) };
 	for (unsigned i = 0; i < diff->n; i++) {
 		const struct config_change *c = &diff->changes[i];
 		bool routed = !strncmp(c->key, "routing.", 8) || !strncmp(c->key, "route.", 6) ||
@@ -143,7 +195,7 @@ int daemon_reload(struct daemon *d)
 
 		if (c->restart)
 			list_add(restart, sizeof(restart), c->key);
-		else if (applied_live(c->key) && (routing_ok || !routed))
+		else if (applied_live(c->key, &applied) && (routing_ok || !routed))
 			list_add(live, sizeof(live), c->key);
 		else
 			list_add(later, sizeof(later), c->key);

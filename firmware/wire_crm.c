@@ -42,22 +42,24 @@ void wire_crm_set_outbox(struct daemon *d)
 		crm_set_outbox(d->crm, d->outbox);
 }
 
+void wire_webhooks_timing(const struct config_webhooks *cw, struct webhooks_config *wc)
+{
+	wc->timeout_ms = (long)cw->timeout_s * 1000;
+	wc->backoff_initial_ms = (int64_t)cw->backoff_initial_s * 1000;
+	wc->backoff_max_ms = (int64_t)cw->backoff_max_s * 1000;
+	wc->retry_for_ms = (int64_t)cw->retry_for_h * 3600 * 1000;
+}
+
 /* The webhook worker POSTs what the outbox observer queued (crm), with
  * the [webhooks] timing (replay_window_s is for receivers only). */
 static int webhooks_start(struct daemon *d, const struct api_backend *be, char *err, size_t err_len)
 {
-	const struct config_webhooks *cw = &d->set.cfg.webhooks;
-	struct webhooks_config wc = {
-	    .loop = &d->loop,
-	    .backend = be,
-	    .timeout_ms = (long)cw->timeout_s * 1000,
-	    .backoff_initial_ms = (int64_t)cw->backoff_initial_s * 1000,
-	    .backoff_max_ms = (int64_t)cw->backoff_max_s * 1000,
-	    .retry_for_ms = (int64_t)cw->retry_for_h * 3600 * 1000,
-	};
+	struct webhooks_config wc = { .loop = &d->loop, .backend = be };
 	struct webhooks *wh = NULL;
-	int rc = webhooks_new(&wh, &wc);
+	int rc;
 
+	wire_webhooks_timing(&d->set.cfg.webhooks, &wc);
+	rc = webhooks_new(&wh, &wc);
 	if (rc) {
 		snprintf(err, err_len, "webhooks: %s", strerror(-rc));
 		return rc;

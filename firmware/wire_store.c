@@ -79,6 +79,16 @@ static int lock_data_dir(struct daemon *d, char *err, size_t err_len)
 	return 0;
 }
 
+void wire_outbox_backoff(const struct config_outbox *co, struct routing_backoff_cfg *bo)
+{
+	*bo = (struct routing_backoff_cfg){
+	    .base_ms = (int64_t)co->retry_base_s * 1000,
+	    .max_ms = (int64_t)co->retry_max_s * 1000,
+	    .floor_ms = (int64_t)co->retry_floor_s * 1000,
+	    .max_attempts = co->max_attempts,
+	};
+}
+
 int wire_store_start(struct daemon *d, char *err, size_t err_len)
 {
 	struct daemon_setup *s = &d->set;
@@ -116,12 +126,8 @@ int wire_store_start(struct daemon *d, char *err, size_t err_len)
 	}
 
 	const struct config_outbox *co = &s->cfg.outbox;
-	struct routing_backoff_cfg bo = {
-	    .base_ms = (int64_t)co->retry_base_s * 1000,
-	    .max_ms = (int64_t)co->retry_max_s * 1000,
-	    .floor_ms = (int64_t)co->retry_floor_s * 1000,
-	    .max_attempts = co->max_attempts,
-	};
+	struct routing_backoff_cfg bo;
+	wire_outbox_backoff(co, &bo);
 	struct outbox_config oc = {
 	    .store = d->store,
 	    .loop = &d->loop,

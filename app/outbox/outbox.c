@@ -121,7 +121,8 @@ static int count_segments(const struct outbox_msg *m, struct store_msg_new *n)
 static int build_new(struct outbox *ob, const struct outbox_msg *m, struct store_msg_new *n,
 		     uint8_t hash[STORE_HASH_LEN], int64_t now)
 {
-	int64_t validity = m->validity_s ? m->validity_s : ob->cfg.default_validity_s;
+	int64_t validity = m->validity_s ? m->validity_s
+					 : __atomic_load_n(&ob->cfg.default_validity_s, __ATOMIC_RELAXED);
 	int64_t start;
 	int rc;
 
@@ -260,7 +261,7 @@ static void answer_batch(struct outbox *ob, struct ob_batch *b)
  * (normally one), then wakes its callers and the loop. */
 static void commit_batch(struct outbox *ob, struct ob_batch *b)
 {
-	size_t max = ob->cfg.max_batch;
+	size_t max = __atomic_load_n(&ob->cfg.max_batch, __ATOMIC_RELAXED);
 	struct store_enqueue *items = calloc(b->n < max ? b->n : max, sizeof(*items));
 	struct ob_req *r = b->head;
 	uint64_t ok = 0, replays = 0, conflicts = 0, errors = 0, batches = 0;
@@ -622,4 +623,25 @@ void outbox_metrics_get(struct outbox *ob, struct outbox_metrics *out)
 	ob->m.queue_depth = depth;
 	*out = ob->m;
 	pthread_mutex_unlock(&ob->m_mu);
+}
+
+/* The validity and the batch size are read by other threads (enqueue,
+ * committer): stored atomically. The backoff is the loop thread's own. */
+int outbox_set_limits(struct outbox *ob, const struct routing_backoff_cfg *backoff,
+		      int64_t default_validity_s, size_t max_batch)
+{
+	char why[120];
+
+	if (!ob || !backoff || default_validity_s < 0)
+		return -EINVAL;
+	if (routing_backoff_validate(backoff, why, sizeof(why))) {
+		LOG_WRN(&log_outbox, NULL, "retry settings refused: %s", why);
+		return -EINVAL;
+	}
+	ob->backoff = *backoff;
+	if (default_validity_s)
+		__atomic_store_n(&ob->cfg.default_validity_s, default_validity_s, __ATOMIC_RELAXED);
+	if (max_batch)
+		__atomic_store_n(&ob->cfg.max_batch, max_batch, __ATOMIC_RELAXED);
+	return 0;
 }

@@ -415,3 +415,21 @@ void webhooks_metrics_get(const struct webhooks *w, struct webhooks_metrics *out
 	if (w && out)
 		*out = w->m;
 }
+
+int webhooks_set_timing(struct webhooks *w, long timeout_ms, int64_t backoff_initial_ms,
+			int64_t backoff_max_ms, int64_t retry_for_ms)
+{
+	struct webhooks_config c;
+
+	if (!w || timeout_ms < 0)
+		return -EINVAL;
+	c = w->cfg;
+	c.backoff_initial_ms = backoff_initial_ms;
+	c.backoff_max_ms = backoff_max_ms;
+	c.retry_for_ms = retry_for_ms;
+	if (retry_settings(&c))
+		return -EINVAL;
+	c.timeout_ms = timeout_ms ? timeout_ms : 10000;
+	w->cfg = c;
+	return 0;
+}

@@ -64,11 +64,30 @@ grep -q "another smsrelayd (pid $DPID) uses $T/data" "$T/second.err" ||
 	fail "second daemon: $(tail -n 2 "$T/second.err")"
 kill -0 "$DPID" 2>/dev/null || fail "the first daemon died"
 
-# SIGHUP: a live change is applied and named in the log.
-write_config "$PORT" 30
+# SIGHUP: live changes are applied and named in the log: a routing knob,
+# [outbox] (the default validity of the next message) and [webhooks].
+EXTRA_CONF=$'[outbox]\nvalidity_s = 600\n[webhooks]\nbackoff_initial_s = 20' \
+	write_config "$PORT" 30
 kill -HUP "$DPID"
-wait_line "$T/daemon.err" 'reload: reloaded: .*modem\.modem0\.priority' "$DPID" >/dev/null ||
+line=$(wait_line "$T/daemon.err" 'reload: reloaded: .*modem\.modem0\.priority' "$DPID") ||
 	fail "SIGHUP: no reload line"
+for key in outbox.validity_s webhooks.backoff_initial_s; do
+	[[ $line == *"$key"* ]] || fail "SIGHUP: $key not applied live: $line"
+done
+resp=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
+	-H 'Content-Type: application/json' \
+	-d '{"to":"+447700900124","body":"after the reload"}' "$URL/api/v1/messages") ||
+	fail "POST after SIGHUP"
+id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$resp") ||
+	fail "POST after SIGHUP: $resp"
+validity=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
+	"$URL/api/v1/messages/$id" | python3 -c '
+import json, sys
+from datetime import datetime
+m = json.load(sys.stdin)
+t = lambda k: datetime.fromisoformat(m[k].replace("Z", "+00:00")).timestamp()
+print(round(t("expires_at") - t("created_at")))') || fail "GET after SIGHUP"
+[ "$validity" = 600 ] || fail "SIGHUP: the new message's validity is $validity s, want 600"
 
 # SIGHUP with a broken file: refused, the daemon keeps running.
 printf '[api]\nport = nope\n' >"$T/smsrelayd.conf"

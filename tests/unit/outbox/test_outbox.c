@@ -443,6 +443,27 @@ static void test_report_after_restart(void **state)
 	assert_int_equal(get(f, id).status, MSG_DELIVERED);
 }
 
+/* SIGHUP's setter: a bad backoff changes nothing; a good one, the default
+ * validity of the next message. */
+static void test_set_limits(void **state)
+{
+	struct fx *f = *state;
+	struct routing_backoff_cfg bad = { .base_ms = 9000, .max_ms = 1000, .floor_ms = 100,
+					   .max_attempts = 3 };
+	struct routing_backoff_cfg good = { .base_ms = 2000, .max_ms = 8000, .floor_ms = 100,
+					    .max_attempts = 5 };
+	uint64_t id;
+
+	assert_int_equal(outbox_set_limits(f->ob, &bad, 600, 8), -EINVAL);
+	id = send_text(f, "old validity", "modem", 0);
+	assert_int_equal(get(f, id).expires_at - get(f, id).created_at, 3600 * 1000);
+	assert_int_equal(outbox_set_limits(f->ob, &good, 600, 8), 0);
+	id = send_text(f, "new validity", "modem", 0);
+	assert_int_equal(get(f, id).expires_at - get(f, id).created_at, 600 * 1000);
+	assert_int_equal(outbox_set_limits(NULL, &good, 600, 8), -EINVAL);
+	assert_int_equal(outbox_set_limits(f->ob, NULL, 600, 8), -EINVAL);
+}
+
 static void test_preference_and_failover_on_busy(void **state)
 {
 	struct fx *f = *state;
@@ -604,6 +625,7 @@ int main(void)
 		T(test_scheduled_timer_follows_commits),
 		T(test_multipart_delivery),
 		T(test_report_after_restart),
+		T(test_set_limits),
 		T(test_preference_and_failover_on_busy),
 		T(test_health_gates_dispatch),
 		T(test_inbound),

@@ -475,6 +475,13 @@ static void test_configured_backoff(void **state)
 	assert_true(give_up);
 	assert_int_equal(metrics(f).dropped, 0);
 	assert_int_equal(backlog(f), 1);
+	/* SIGHUP's setter: nonsense changes nothing; sense applies at once. */
+	assert_int_equal(webhooks_set_timing(f->wh, 5000, 9000, 1000, h48), -EINVAL);
+	assert_int_equal(webhooks_set_timing(f->wh, 5000, 2000, 5000, 3600 * 1000), -EINVAL);
+	assert_int_equal(webhooks_next_attempt(f->wh, 0, start, start, &give_up), start + 2000);
+	assert_int_equal(webhooks_set_timing(f->wh, 5000, 3000, 60000, h48), 0);
+	assert_int_equal(webhooks_next_attempt(f->wh, 0, start, start, &give_up), start + 3000);
+	assert_int_equal(webhooks_next_attempt(f->wh, 2, start, start, &give_up), start + 12000);
 }
 
 /* Settings that make no sense are refused, and less than a day of retries

@@ -169,6 +169,13 @@ int outbox_enqueue_async(struct outbox *ob, const struct outbox_msg *m, outbox_d
  * Returns 0, -EINPROGRESS, -ENOENT, -EPERM (already sent or final). */
 int outbox_cancel(struct outbox *ob, uint64_t id);
 
+/* Loop thread (smsrelayd's SIGHUP): new retry settings, checked as in
+ * outbox_new (-EINVAL changes nothing); the default validity and the group
+ * commit's size (0 keeps what runs). A message already waiting keeps the
+ * next attempt and expiry it has; the next failure uses the new backoff. */
+int outbox_set_limits(struct outbox *ob, const struct routing_backoff_cfg *backoff,
+		      int64_t default_validity_s, size_t max_batch);
+
 /* Loop thread: run one dispatch pass now (the waker and timers do it
  * anyway). Returns the number of messages handed to channels or -errno. */
 int outbox_kick(struct outbox *ob);

@@ -74,6 +74,12 @@ void webhooks_notify(void *w);
  * started or -errno from the backend. */
 int webhooks_kick(struct webhooks *w);
 void webhooks_metrics_get(const struct webhooks *w, struct webhooks_metrics *out);
+/* Loop thread (smsrelayd's SIGHUP): new per-POST timeout and retry
+ * settings, checked as in webhooks_new (0 takes the default; -EINVAL
+ * changes nothing). A delivery already waiting keeps its next attempt;
+ * the next failure uses the new backoff. */
+int webhooks_set_timing(struct webhooks *w, long timeout_ms, int64_t backoff_initial_ms,
+			int64_t backoff_max_ms, int64_t retry_for_ms);
 /* How long the worker would sleep now before its next look at the queue:
  * until the earliest queued delivery falls due, poll_ms while due ones
  * wait behind deliveries in flight, 60 s when nothing is queued (an idle
