@@ -162,6 +162,8 @@ int wire_api_start(struct daemon *d, char *err, size_t err_len);
 void wire_api_stop(struct daemon *d);
 void wire_api_free(struct daemon *d); /* after the loop stopped */
 void wire_api_set_ready(struct daemon *d, bool ready, const char *detail);
+/* SIGHUP: [api] token_rate_per_min and max_body_bytes. 0 or -errno. */
+int wire_api_set_limits(struct daemon *d, unsigned rate_per_min, size_t max_body);
 
 /* wire_crm.c */
 struct outbox_observer;

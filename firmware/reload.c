@@ -14,9 +14,12 @@
  * webhooks_set_timing); messages and deliveries already waiting keep the
  * next attempt they have.
  *
+ * And [api] token_rate_per_min and max_body_bytes (api_server_set_limits).
+ *
  * Keys config_diff calls live but that the running objects cannot take yet
- * (cloud credentials, a few [api] limits: their modules have no setter) are
- * logged as "at the next restart". */
+ * (cloud credentials and the other [twilio]/[telesign] keys, [api]
+ * public_url: the channels and the callback receiver are built at
+ * start-up) are logged as "at the next restart". */
 #include "daemon.h"
 
 #include <errno.h>
@@ -47,9 +50,9 @@ static bool is_channel_knob(const char *key)
 	return false;
 }
 
-/* What this reload applied of [outbox] and [webhooks]. */
+/* What this reload applied of [outbox], [webhooks] and [api]'s limits. */
 struct reload_applied {
-	bool outbox, webhooks;
+	bool outbox, webhooks, api_limits;
 };
 
 static bool applied_live(const char *key, const struct reload_applied *a)
@@ -58,6 +61,8 @@ static bool applied_live(const char *key, const struct reload_applied *a)
 		return a->outbox;
 	if (!strncmp(key, "webhooks.", 9))
 		return a->webhooks;
+	if (!strcmp(key, "api.token_rate_per_min") || !strcmp(key, "api.max_body_bytes"))
+		return a->api_limits;
 	return !strcmp(key, "daemon.log") || !strcmp(key, "daemon.log_target") ||
 	       !strncmp(key, "routing.", 8) || !strncmp(key, "route.", 6) || is_channel_knob(key);
 }
@@ -78,6 +83,24 @@ static bool apply_outbox(struct daemon *d, const struct smsrelay_config *c)
 	unsigned keep = d->set.cfg.outbox.inbound_part_timeout_s;
 	d->set.cfg.outbox = c->outbox;
 	d->set.cfg.outbox.inbound_part_timeout_s = keep;
+	return true;
+}
+
+/* [api] token_rate_per_min and max_body_bytes (the rest of [api] is the
+ * listening socket's, or waits for a restart). */
+static bool apply_api_limits(struct daemon *d, const struct smsrelay_config *c)
+{
+	struct config_api *run = &d->set.cfg.api;
+
+	if (run->token_rate_per_min == c->api.token_rate_per_min &&
+	    run->max_body_bytes == c->api.max_body_bytes)
+		return true;
+	if (wire_api_set_limits(d, c->api.token_rate_per_min, c->api.max_body_bytes)) {
+		LOG_WRN(&log_reload, NULL, "reload: [api] limits refused; keeping the running ones");
+		return false;
+	}
+	run->token_rate_per_min = c->api.token_rate_per_min;
+	run->max_body_bytes = c->api.max_body_bytes;
 	return true;
 }
 
@@ -187,7 +210,8 @@ int daemon_reload(struct daemon *d)
 		outbox_kick(d->outbox); /* a channel may be usable now */
 	apply_logging(d, &n->cfg);
 	struct reload_applied applied = { .outbox = apply_outbox(d, &n->cfg),
-					  .webhooks = apply_webhooks(d, &n->cfg) };
+					  .webhooks = apply_webhooks(d, &n->cfg),
+					  .api_limits = apply_api_limits(d, &n->cfg) };
 	for (unsigned i = 0; i < diff->n; i++) {
 		const struct config_change *c = &diff->changes[i];
 		bool routed = !strncmp(c->key, "routing.", 8) || !strncmp(c->key, "route.", 6) ||

@@ -376,6 +376,13 @@ int wire_api_start(struct daemon *d, char *err, size_t err_len)
 	return 0;
 }
 
+int wire_api_set_limits(struct daemon *d, unsigned rate_per_min, size_t max_body)
+{
+	if (!d->api || !d->api->srv)
+		return -ENODEV;
+	return api_server_set_limits(d->api->srv, rate_per_min, max_body);
+}
+
 void wire_api_set_ready(struct daemon *d, bool ready, const char *detail)
 {
 	struct wire_api *w = d->api;

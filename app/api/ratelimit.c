@@ -79,14 +79,29 @@ static struct rl_slot *slot_for(struct api_ratelimit *rl, uint64_t id, int64_t n
 	return victim;
 }
 
+void api_ratelimit_set(struct api_ratelimit *rl, unsigned per_min)
+{
+	pthread_mutex_lock(&rl->mu);
+	if (rl->per_min != per_min) {
+		/* Every bucket starts again full at the new limit. */
+		memset(rl->slots, 0, sizeof(rl->slots));
+		__atomic_store_n(&rl->per_min, per_min, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&rl->mu);
+}
+
 unsigned api_ratelimit_take(struct api_ratelimit *rl, uint64_t token_id, int64_t now_ms)
 {
 	struct rl_slot *s;
 	unsigned wait = 0;
 
-	if (rl->per_min == 0)
-		return 0; /* unlimited */
+	if (__atomic_load_n(&rl->per_min, __ATOMIC_RELAXED) == 0)
+		return 0; /* unlimited, without the lock */
 	pthread_mutex_lock(&rl->mu);
+	if (rl->per_min == 0) { /* set to unlimited meanwhile */
+		pthread_mutex_unlock(&rl->mu);
+		return 0;
+	}
 	s = slot_for(rl, token_id, now_ms);
 	if (!s) {
 		wait = 1; /* more than RL_SLOTS tokens busy at once */

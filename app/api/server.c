@@ -37,6 +37,15 @@ struct api_async *api_server_async(struct api_server *s)
 	return &s->async;
 }
 
+int api_server_set_limits(struct api_server *s, unsigned rate_per_min, size_t max_body)
+{
+	if (!s || max_body < 1024)
+		return -EINVAL;
+	api_ratelimit_set(s->rl, rate_per_min);
+	__atomic_store_n(&s->cfg.max_body, max_body, __ATOMIC_RELAXED);
+	return 0;
+}
+
 int api_server_set_callbacks(struct api_server *s, const struct api_callbacks_config *cb)
 {
 	if (!s || !cb)
@@ -373,9 +382,9 @@ static int precheck(struct api_req *r, const char *method, const char *url)
 		n = strtoull(cl, &end, 10);
 		if (errno || *end || end == cl)
 			return api_err(r, 400, "invalid_request", "bad Content-Length"), -1;
-		if (n > r->cfg->max_body)
+		if (n > r->max_body)
 			return api_err(r, 413, "body_too_large", "body exceeds %zu bytes",
-				       r->cfg->max_body), -1;
+				       r->max_body), -1;
 	}
 	return 0;
 }
@@ -399,6 +408,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->cfg = &s->cfg;
 		r->conn = conn;
 		r->content_type = "application/json";
+		r->max_body = __atomic_load_n(&s->cfg.max_body, __ATOMIC_RELAXED);
 		*con_cls = r;
 		if (precheck(r, method, url))
 			return queue(r);
@@ -415,7 +425,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		if (r->too_big)
 			return MHD_YES;
-		if (r->body_len + n > r->cfg->max_body) {
+		if (r->body_len + n > r->max_body) {
 			/* chunked bodies have no Content-Length: count */
 			r->too_big = true;
 			return MHD_YES;
@@ -423,8 +433,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (r->body_len + n + 1 > r->body_cap) {
 			size_t cap = (r->body_len + n + 1) * 2;
 			char *nb;
-			if (cap > r->cfg->max_body + 1)
-				cap = r->cfg->max_body + 1;
+			if (cap > r->max_body + 1)
+				cap = r->max_body + 1;
 			nb = realloc(r->body, cap);
 			if (!nb)
 				return MHD_NO;
@@ -437,7 +447,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (r->too_big)
-		api_err(r, 413, "body_too_large", "body exceeds %zu bytes", r->cfg->max_body);
+		api_err(r, 413, "body_too_large", "body exceeds %zu bytes", r->max_body);
 	else if (r->route->fn(r) || (!r->status && r->async == API_ASYNC_NONE))
 		api_err(r, 500, "internal", "handler failed");
 	if (r->async != API_ASYNC_NONE && api_async_step(r))

@@ -56,6 +56,7 @@ struct api_req {
 	enum api_async_state async;
 	struct api_msg_call *call;
 	bool async_counted; /* in api_async.pending until on_completed */
+	size_t max_body;    /* the server's limit when the request came */
 };
 
 /* Set an error response ({"error":{...}} or Twilio's shape). Returns 0. */
@@ -219,6 +220,8 @@ struct api_ratelimit;
 /* per_min 0: unlimited (take always returns 0). */
 int api_ratelimit_new(struct api_ratelimit **out, unsigned per_min);
 void api_ratelimit_free(struct api_ratelimit *rl);
+/* A new limit (SIGHUP); every bucket starts full again. */
+void api_ratelimit_set(struct api_ratelimit *rl, unsigned per_min);
 /* 0 when allowed, else the seconds to wait (>= 1). */
 unsigned api_ratelimit_take(struct api_ratelimit *rl, uint64_t token_id, int64_t now_ms);
 

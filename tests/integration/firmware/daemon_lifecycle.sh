@@ -89,6 +89,23 @@ t = lambda k: datetime.fromisoformat(m[k].replace("Z", "+00:00")).timestamp()
 print(round(t("expires_at") - t("created_at")))') || fail "GET after SIGHUP"
 [ "$validity" = 600 ] || fail "SIGHUP: the new message's validity is $validity s, want 600"
 
+# SIGHUP: [api] limits, live: a 1,024-byte body limit and one request per
+# minute per token (the bucket starts full: one request, then 429).
+EXTRA_CONF=$'[outbox]\nvalidity_s = 600\n[webhooks]\nbackoff_initial_s = 20' \
+	EXTRA_API=$'token_rate_per_min = 1\nmax_body_bytes = 1024' write_config "$PORT" 30
+kill -HUP "$DPID"
+line=$(wait_line "$T/daemon.err" 'reload: reloaded: .*api\.max_body_bytes' "$DPID") ||
+	fail "SIGHUP: [api] limits not applied live"
+[[ $line == *api.token_rate_per_min* ]] || fail "SIGHUP: token_rate_per_min: $line"
+big=$(printf '{"to":"+447700900125","body":"%01500d"}' 0)
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+	-H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" -H 'Content-Type: application/json' \
+	-d "$big" "$URL/api/v1/messages")
+[ "$code" = 413 ] || fail "after SIGHUP: a 1,5xx-byte body got HTTP $code, want 413"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+	-H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" "$URL/api/v1/messages")
+[ "$code" = 429 ] || fail "after SIGHUP: the second request in a minute got HTTP $code, want 429"
+
 # SIGHUP with a broken file: refused, the daemon keeps running.
 printf '[api]\nport = nope\n' >"$T/smsrelayd.conf"
 kill -HUP "$DPID"

@@ -78,6 +78,7 @@ log_target = stderr
 [api]
 bind = 127.0.0.1
 port = $1
+${EXTRA_API:-}
 [routing]
 allow_countries = 44 49
 ${EXTRA_ROUTING:-}

@@ -310,11 +310,37 @@ static void test_rate_limit(void **state)
 	resp_free(&r);
 }
 
+/* Limits changed while running (smsrelayd's SIGHUP): the next requests
+ * get them; nonsense is refused. */
+static void test_limits_set_live(void **state)
+{
+	struct env *e = *state;
+	char body[2100];
+	struct resp r;
+
+	snprintf(body, sizeof(body), "{\"to\":\"+14155550100\",\"body\":\"%01900d\"}", 0);
+	assert_int_equal(api_server_set_limits(e->srv, 0, 100), -EINVAL);
+	assert_int_equal(api_server_set_limits(NULL, 0, 4096), -EINVAL);
+	assert_int_equal(api_server_set_limits(e->srv, 0, 1024), 0);
+	r = call(e, "POST", "/api/v1/messages", bearer(e->sales), body, NULL);
+	assert_error(&r, 413, "body_too_large");
+	resp_free(&r);
+	assert_int_equal(api_server_set_limits(e->srv, 1, 65536), 0);
+	r = call(e, "GET", "/api/v1/messages", bearer(e->sales), NULL, NULL);
+	expect_status(&r, 200);
+	resp_free(&r);
+	r = call(e, "GET", "/api/v1/messages", bearer(e->sales), NULL, NULL);
+	assert_error(&r, 429, "rate_limited");
+	resp_free(&r);
+	assert_int_equal(e->fb.n_msgs, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_refusals),
 		cmocka_unit_test_setup_teardown(test_body_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits_set_live, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_allowed_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stalled_body_times_out, setup_short_timeout,

@@ -104,6 +104,9 @@ void api_server_stop(struct api_server *s);
  * the sink stays. Thread-safe against requests in flight. Returns 0,
  * -ENOMEM (the old keys stay) or -EINVAL. */
 int api_server_set_callbacks(struct api_server *s, const struct api_callbacks_config *cb);
+/* New per-token rate (0: unlimited) and body limit (1024.. bytes) while
+ * running (SIGHUP): requests that come after use them. 0 or -EINVAL. */
+int api_server_set_limits(struct api_server *s, unsigned rate_per_min, size_t max_body);
 
 /* Whether this libmicrohttpd was built with TLS. */
 bool api_tls_supported(void);
