@@ -156,3 +156,20 @@ int store_read_by_id(struct store *s, enum store_xstmt x, const char *sql, uint6
 	pthread_mutex_unlock(&s->mu);
 	return rc;
 }
+
+int store_one_row_locked(sqlite3_stmt *st, const int64_t *param, int64_t *out, int n)
+{
+	int rc;
+
+	if (!st)
+		return -EIO;
+	if (param)
+		sqlite3_bind_int64(st, 1, *param);
+	rc = sqlite3_step(st);
+	for (int i = 0; rc == SQLITE_ROW && i < n; i++)
+		out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? -ENOENT : store_err(rc);
+}

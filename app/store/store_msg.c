@@ -401,23 +401,15 @@ int store_count_status(struct store *s, enum msg_status stv, uint64_t *n)
 
 int store_next_due(struct store *s, int64_t now, int64_t *when)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if (!s || !when)
 		return -EINVAL;
+	*when = 0;
 	pthread_mutex_lock(&s->mu);
-	st = store_stmt(s, ST_NEXT_DUE);
-	if (!st) {
-		pthread_mutex_unlock(&s->mu);
-		return -EIO;
-	}
-	sqlite3_bind_int64(st, 1, now);
-	rc = sqlite3_step(st);
-	*when = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	rc = store_one_row_locked(store_stmt(s, ST_NEXT_DUE), &now, when, 1);
 	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_ROW ? 0 : store_err(rc);
+	return rc;
 }
 
 #define EXPIRE_BATCH 256

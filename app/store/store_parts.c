@@ -415,20 +415,16 @@ int store_inbound_add(struct store *s, const struct store_inbound *in, int64_t n
 
 int store_inbound_pending(struct store *s, uint64_t *n)
 {
-	sqlite3_stmt *st;
+	int64_t v = 0;
 	int rc;
 
 	if (!s || !n)
 		return -EINVAL;
 	pthread_mutex_lock(&s->mu);
-	st = store_stmt(s, ST_IN_PENDING);
-	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW)
-		*n = (uint64_t)sqlite3_column_int64(st, 0);
-	if (st)
-		sqlite3_reset(st);
+	rc = store_one_row_locked(store_stmt(s, ST_IN_PENDING), NULL, &v, 1);
 	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_ROW ? 0 : store_err(rc);
+	*n = (uint64_t)v;
+	return rc;
 }
 
 /* One stale group, read before it is joined (the statement is reset

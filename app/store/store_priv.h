@@ -256,6 +256,12 @@ int store_page_run(struct store *s, const struct store_page_q *q, void *out, siz
  * those past max), or -errno. */
 int store_rows_of(struct store *s, enum store_stmt id, uint64_t key, store_row_fn read,
 		  void *out, size_t row_size, size_t max);
+/* With s->mu held: binds *param (when not NULL) as ?1, steps st once and
+ * reads columns 0..n-1 of its row as integers into out, then resets st.
+ * st NULL (not prepared) is -EIO, no row -ENOENT, else 0 or the store's
+ * -errno. */
+int store_one_row_locked(sqlite3_stmt *st, const int64_t *param, int64_t *out, int n);
+
 /* One row by id (?1) through read, in the caller's lock; out NULL only
  * checks it exists. Returns 0, -ENOENT, -EIO or -errno. */
 int store_get_by_id(struct store *s, enum store_xstmt x, const char *sql, uint64_t id,

@@ -233,43 +233,33 @@ int store_delivery_failed(struct store *s, uint64_t id, int64_t next, bool give_
 
 int store_delivery_backlog(struct store *s, uint64_t *n, int64_t *next_due)
 {
-	sqlite3_stmt *st;
+	int64_t row[2];
 	int rc;
 
 	if (!s || !n)
 		return -EINVAL;
 	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_DLV_BACKLOG, sql_dlv_backlog);
-	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW) {
-		*n = (uint64_t)sqlite3_column_int64(st, 0);
-		if (next_due)
-			*next_due = sqlite3_column_int64(st, 1);
-	}
-	if (st)
-		sqlite3_reset(st);
+	rc = store_one_row_locked(store_xstmt(s, SX_DLV_BACKLOG, sql_dlv_backlog), NULL, row, 2);
 	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_ROW ? 0 : store_err(rc);
+	if (rc)
+		return rc;
+	*n = (uint64_t)row[0];
+	if (next_due)
+		*next_due = row[1];
+	return 0;
 }
 
 int store_delivery_next_due(struct store *s, int64_t after, int64_t *when)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if (!s || !when)
 		return -EINVAL;
 	pthread_mutex_lock(&s->mu);
-	st = store_xstmt(s, SX_DLV_NEXT_DUE, sql_dlv_next_due);
-	if (st)
-		sqlite3_bind_int64(st, 1, after);
-	rc = st ? sqlite3_step(st) : SQLITE_ERROR;
-	if (rc == SQLITE_ROW)
-		*when = sqlite3_column_int64(st, 0);
-	if (st)
-		sqlite3_reset(st);
+	rc = store_one_row_locked(store_xstmt(s, SX_DLV_NEXT_DUE, sql_dlv_next_due), &after, when,
+				  1);
 	pthread_mutex_unlock(&s->mu);
-	return rc == SQLITE_ROW ? 0 : store_err(rc);
+	return rc;
 }
 
 /* ---- events queued inside the change's transaction ---- */
@@ -299,16 +289,11 @@ void store_set_payload_builder(struct store *s, store_payload_fn fn, void *arg)
 
 static int subscribers_locked(struct store *s, enum store_event_type type, int64_t *n)
 {
-	sqlite3_stmt *st = store_xstmt(s, SX_DLV_SUBSCRIBED, sql_dlv_subscribed);
-	int rc;
+	int64_t t = (int64_t)type;
 
-	if (!st)
-		return -EIO;
-	sqlite3_bind_int(st, 1, (int)type);
-	rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : store_err(rc);
+	*n = 0;
+	return store_one_row_locked(store_xstmt(s, SX_DLV_SUBSCRIBED, sql_dlv_subscribed), &t, n,
+				    1);
 }
 
 static int setting_locked(struct store *s, const char *key, char *out, size_t len)
