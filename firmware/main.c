@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"  --foreground        stay in the foreground (the default; for systemd)\n"
 		"  --log SPEC          log levels, e.g. debug or modem=debug,at=info\n"
 		"                      (overrides [daemon] log)\n"
-		"  --print-ready-line  print \"ready api=http://HOST:PORT\" on stdout once\n"
+		"  --print-ready-line  print \"ready api=http[s]://HOST:PORT\" on stdout once\n"
 		"                      ready (tests and scripts wait for it)\n",
 		DAEMON_CONFIG_DEFAULT);
 }

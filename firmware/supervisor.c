@@ -198,7 +198,8 @@ void supervisor_ready(struct daemon *d)
 		d->n_chans, d->api ? "on" : "not built");
 	if (d->opts.print_ready) {
 		if (d->api)
-			printf("ready api=http://%s:%u\n", host, d->api_port);
+			printf("ready api=%s://%s:%u\n",
+			       d->set.cfg.api.tls_cert[0] ? "https" : "http", host, d->api_port);
 		else
 			printf("ready api=none\n");
 		fflush(stdout);
