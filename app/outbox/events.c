@@ -130,6 +130,8 @@ static void ev_delivery(void *arg, const struct channel_report *r)
 		return;
 	}
 	if (res.msg_changed) {
+		LOG_INF(&log_events, s->name, "msg %llu: sent -> %s (report for %s)",
+			(unsigned long long)res.msg_id, msg_status_str(res.msg_status), r->ref);
 		ob_metric_status(ob, res.msg_status);
 		ob_notify_status(ob, res.msg_id, MSG_SENT, res.msg_status);
 		if (res.msg_status == MSG_DELIVERED)
