@@ -7,6 +7,7 @@
 # modemsim) and ROOT (source tree). Sets BT (temp dir), DPID, URL, PORT,
 # SMSRELAY_ADMIN_TOKEN. Everything started is stopped on exit.
 
+. "$ROOT/scripts/lib/wait.sh"
 BENCH_WAIT_S=${BENCH_WAIT_S:-30}
 BT=$(mktemp -d "${TMPDIR:-/tmp}/smsrelay-bench.XXXXXX")
 BENCH_PIDS=()
@@ -34,19 +35,7 @@ trap 'exit 143' TERM
 # bench_wait_line FILE REGEX PID: until FILE has a line matching REGEX
 # (while PID lives, at most BENCH_WAIT_S); prints the line.
 bench_wait_line() {
-	local line fd tpid rc=1
-	exec {fd}< <(exec timeout "$BENCH_WAIT_S" tail -n +1 -F --pid="$3" "$1" 2>/dev/null)
-	tpid=$!
-	while IFS= read -r -u "$fd" line; do
-		if [[ $line =~ $2 ]]; then
-			rc=0
-			break
-		fi
-	done
-	kill "$tpid" 2>/dev/null
-	exec {fd}<&-
-	[ "$rc" = 0 ] && printf '%s\n' "$line"
-	return "$rc"
+	wait_lines "$BENCH_WAIT_S" "$1" "$2" 1 "$3"
 }
 
 bench_start_modemsim() {

@@ -6,17 +6,6 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MOCKPROVIDER=${4:-}
 need python3 curl
 
-# api METHOD PATH [JSON]: the REST API as the administrator (prints the body).
-api() {
-	curl -s --max-time 10 -X "$1" -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
-		-H 'Content-Type: application/json' ${3:+-d "$3"} "$URL$2"
-}
-
-# jget EXPR <<<JSON: prints the python expression EXPR of the parsed JSON j.
-jget() {
-	python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
-}
-
 # ctl COMMAND...: modemsim's control socket.
 ctl() {
 	"$MODEMSIM" ctl "$T/modemsim.sock" "$@"
@@ -25,17 +14,7 @@ ctl() {
 # wait_count FILE REGEX N PID: until FILE has N lines matching REGEX (at
 # most WAIT_S, only while PID lives).
 wait_count() {
-	local line fd tpid n=0
-	[ "$3" -le 0 ] && return 0
-	exec {fd}< <(exec timeout "$WAIT_S" tail -n +1 -F --pid="$4" "$1" 2>/dev/null)
-	tpid=$!
-	while IFS= read -r -u "$fd" line; do
-		[[ $line =~ $2 ]] && n=$((n + 1))
-		[ "$n" -ge "$3" ] && break
-	done
-	kill "$tpid" 2>/dev/null
-	exec {fd}<&-
-	[ "$n" -ge "$3" ]
+	wait_lines "$WAIT_S" "$1" "$2" "$3" "$4" >/dev/null
 }
 
 # start_receiver [--down]: the CRM's webhook receiver; sets RPID, HOOK_PORT.

@@ -74,19 +74,13 @@ line=$(wait_line "$T/daemon.err" 'reload: reloaded: .*modem\.modem0\.priority' "
 for key in outbox.validity_s webhooks.backoff_initial_s; do
 	[[ $line == *"$key"* ]] || fail "SIGHUP: $key not applied live: $line"
 done
-resp=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
-	-H 'Content-Type: application/json' \
-	-d '{"to":"+447700900124","body":"after the reload"}' "$URL/api/v1/messages") ||
+resp=$(api POST /api/v1/messages '{"to":"+447700900124","body":"after the reload"}') ||
 	fail "POST after SIGHUP"
-id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$resp") ||
-	fail "POST after SIGHUP: $resp"
-validity=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
-	"$URL/api/v1/messages/$id" | python3 -c '
-import json, sys
-from datetime import datetime
-m = json.load(sys.stdin)
-t = lambda k: datetime.fromisoformat(m[k].replace("Z", "+00:00")).timestamp()
-print(round(t("expires_at") - t("created_at")))') || fail "GET after SIGHUP"
+id=$(jget 'j["id"]' <<<"$resp") || fail "POST after SIGHUP: $resp"
+msg=$(api GET "/api/v1/messages/$id") || fail "GET after SIGHUP"
+created=$(date -d "$(jget 'j["created_at"]' <<<"$msg")" +%s) || fail "created_at: $msg"
+expires=$(date -d "$(jget 'j["expires_at"]' <<<"$msg")" +%s) || fail "expires_at: $msg"
+validity=$((expires - created))
 [ "$validity" = 600 ] || fail "SIGHUP: the new message's validity is $validity s, want 600"
 
 # SIGHUP: [api] limits, live: a 1,024-byte body limit and one request per

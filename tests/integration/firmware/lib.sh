@@ -4,6 +4,7 @@ set -u
 SMSRELAYD=$1
 MODEMSIM=$2
 SRC=$3
+. "$SRC/scripts/lib/wait.sh"
 WAIT_S=${WAIT_S:-30}
 T=$(mktemp -d "${TMPDIR:-/tmp}/smsrelay-fwtest.XXXXXX")
 PIDS=()
@@ -35,19 +36,18 @@ need() {
 # wait_line FILE REGEX PID: until FILE has a line matching REGEX (at most
 # WAIT_S, and only while PID lives); prints the line.
 wait_line() {
-	local line fd tpid rc=1
-	exec {fd}< <(exec timeout "$WAIT_S" tail -n +1 -F --pid="$3" "$1" 2>/dev/null)
-	tpid=$!
-	while IFS= read -r -u "$fd" line; do
-		if [[ $line =~ $2 ]]; then
-			rc=0
-			break
-		fi
-	done
-	kill "$tpid" 2>/dev/null
-	exec {fd}<&-
-	[ "$rc" = 0 ] && printf '%s\n' "$line"
-	return "$rc"
+	wait_lines "$WAIT_S" "$1" "$2" 1 "$3"
+}
+
+# api METHOD PATH [JSON]: the REST API as the administrator (prints the body).
+api() {
+	curl -s --max-time 10 -X "$1" -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
+		-H 'Content-Type: application/json' ${3:+-d "$3"} "$URL$2"
+}
+
+# jget EXPR <<<JSON: prints the python expression EXPR of the parsed JSON j.
+jget() {
+	python3 -c 'import json,sys; j=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
 }
 
 # The sim board with its modem links and data dir moved into $T, so tests

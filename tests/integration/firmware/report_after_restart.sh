@@ -12,11 +12,9 @@ start_modemsim --report-delay -1 # reports only when this test says
 start_daemon
 wait_line "$T/daemon.err" 'modem0\]: registering -> ready' "$DPID" >/dev/null ||
 	fail "modem0 never ready"
-resp=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
-	-H 'Content-Type: application/json' -d '{"to":"+447700900321","body":"report me later"}' \
-	"$URL/api/v1/messages") || fail "POST"
-id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$resp") ||
-	fail "POST: $resp"
+resp=$(api POST /api/v1/messages '{"to":"+447700900321","body":"report me later"}') ||
+	fail "POST"
+id=$(jget 'j["id"]' <<<"$resp") || fail "POST: $resp"
 "$MODEMSIM" ctl "$T/modemsim.sock" "wait 20000 sent 1" >/dev/null || fail "never sent"
 sent=$("$MODEMSIM" ctl "$T/modemsim.sock" sent)
 [[ $sent =~ modem=([0-9]+).*\ mr=([0-9]+) ]] || fail "no TP-MR in: $sent"
@@ -28,15 +26,13 @@ mr=${BASH_REMATCH[2]}
 kill -TERM "$DPID"
 wait "$DPID" || fail "first run: exit $?"
 start_daemon
-status=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
-	"$URL/api/v1/messages/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+status=$(api GET "/api/v1/messages/$id" | jget 'j["status"]')
 [ "$status" = sent ] || fail "after the restart msg $id is $status, want sent"
 wait_line "$T/daemon.err" "modem$modem\\]: registering -> ready" "$DPID" >/dev/null ||
 	fail "modem$modem never ready after the restart"
 "$MODEMSIM" ctl "$T/modemsim.sock" "report $modem $mr 0" >/dev/null || fail "ctl report"
 wait_line "$T/daemon.err" "msg $id: sent -> delivered \\(report for $mr@" "$DPID" >/dev/null ||
 	fail "the report after the restart did not deliver msg $id"
-status=$(curl -s --max-time 10 -H "Authorization: Bearer $SMSRELAY_ADMIN_TOKEN" \
-	"$URL/api/v1/messages/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+status=$(api GET "/api/v1/messages/$id" | jget 'j["status"]')
 [ "$status" = delivered ] || fail "msg $id is $status, want delivered"
 echo "ok: a report after a restart delivered msg $id (TP-MR $mr)"
