@@ -7,7 +7,6 @@
  *
  * The dispatch half (to a local mock provider, 32 in flight) needs the
  * cloud driver's mock provider and is not measured here yet. */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 
 #include "hal/log.h"
 #include "outbox/outbox.h"
+#include "scratch_dir.h"
 
 struct writer {
 	struct outbox *ob;
@@ -49,23 +49,6 @@ static void *writer_main(void *arg)
 			w->errors++;
 	}
 	return NULL;
-}
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[600];
-
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
 }
 
 static int run(const char *label, unsigned writers, unsigned total, unsigned max_batch)
@@ -121,7 +104,7 @@ static int run(const char *label, unsigned writers, unsigned total, unsigned max
 	outbox_destroy(ob);
 	store_close(store);
 	hal_loop_destroy(&loop);
-	rm_tree(dir);
+	scratch_dir_remove(dir);
 	free(w);
 	free(t);
 	return errors != 0;

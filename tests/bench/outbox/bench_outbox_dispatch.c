@@ -11,7 +11,6 @@
  * only when a message did not reach `sent`.
  *
  *   bench_outbox_dispatch [messages, default 20000] */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -25,6 +24,7 @@
 #include "hal/log.h"
 #include "mock_harness.h"
 #include "outbox/outbox.h"
+#include "scratch_dir.h"
 
 #define IN_FLIGHT 32
 #define WRITERS 64
@@ -126,23 +126,6 @@ static unsigned enqueue_all(struct outbox *ob, unsigned total)
 	return errors;
 }
 
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[600];
-
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 static int routing_setup(struct routing *rt)
 {
 	struct routing_config rc;
@@ -213,7 +196,7 @@ static void teardown(struct bench *b)
 		hal_loop_destroy(&b->loop);
 	mock_stop(&b->mock);
 	if (b->dir[0])
-		rm_tree(b->dir);
+		scratch_dir_remove(b->dir);
 }
 
 static uint64_t sent_metric(struct outbox *ob)

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "hal/sim.h"
 #include "outbox/outbox.h"
 #include "store/store_crm.h"
+#include "scratch_dir.h"
 
 #define T0 1700000000000LL
 
@@ -50,23 +50,6 @@ static char *payload(void *arg, const struct store_event_src *ev, size_t *len)
 	*len = (size_t)snprintf(buf, sizeof(buf), "%d:%llu:%s", (int)ev->type,
 				(unsigned long long)ev->msg->id, msg_status_str(ev->msg->status));
 	return strdup(buf);
-}
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[600];
-
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
 }
 
 static void boot(struct run *r)
@@ -313,7 +296,7 @@ static unsigned one_run(enum faulty_mode mode, unsigned nth, bool *fired)
 		}
 	}
 	halt(&r);
-	rm_tree(r.dir);
+	scratch_dir_remove(r.dir);
 	return ops;
 }
 

@@ -19,28 +19,12 @@
 #include "hal/log.h"
 #include "store/store.h"
 #include "store/store_crm.h"
+#include "scratch_dir.h"
 
 struct tmp {
 	char dir[256];
 	char db[300];
 };
-
-static void rm_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char p[600];
-
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
 
 static int setup(void **state)
 {
@@ -58,7 +42,7 @@ static int teardown(void **state)
 {
 	struct tmp *t = *state;
 
-	rm_tree(t->dir);
+	scratch_dir_remove(t->dir);
 	free(t);
 	return 0;
 }
