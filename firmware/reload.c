@@ -73,8 +73,10 @@ static bool apply_outbox(struct daemon *d, const struct smsrelay_config *c)
 {
 	struct routing_backoff_cfg bo;
 
-	if (!d->outbox || !memcmp(&d->set.cfg.outbox, &c->outbox, sizeof(c->outbox)))
-		return d->outbox != NULL;
+	if (!d->outbox)
+		return false;
+	if (!memcmp(&d->set.cfg.outbox, &c->outbox, sizeof(c->outbox)))
+		return true; /* nothing to apply */
 	wire_outbox_backoff(&c->outbox, &bo);
 	if (outbox_set_limits(d->outbox, &bo, c->outbox.validity_s, c->outbox.batch_max)) {
 		LOG_WRN(&log_reload, NULL, "reload: [outbox] refused; keeping the running one");
@@ -108,8 +110,10 @@ static bool apply_webhooks(struct daemon *d, const struct smsrelay_config *c)
 {
 	struct webhooks_config wc = { 0 };
 
-	if (!d->webhooks || !memcmp(&d->set.cfg.webhooks, &c->webhooks, sizeof(c->webhooks)))
-		return d->webhooks != NULL;
+	if (!d->webhooks)
+		return false;
+	if (!memcmp(&d->set.cfg.webhooks, &c->webhooks, sizeof(c->webhooks)))
+		return true; /* nothing to apply */
 	wire_webhooks_timing(&c->webhooks, &wc);
 	if (webhooks_set_timing(d->webhooks, wc.timeout_ms, wc.backoff_initial_ms,
 				wc.backoff_max_ms, wc.retry_for_ms)) {

@@ -331,10 +331,13 @@ int64_t webhooks_next_attempt(const struct webhooks *w, unsigned attempts, int64
 	return now + delay;
 }
 
-/* Zeroes become the defaults; the rest must make sense together. The
- * caps keep the doubling far from overflow. */
-static int retry_settings(struct webhooks_config *c)
+/* The per-POST timeout and the retries, at start and on SIGHUP: zeroes
+ * become the defaults; the rest must make sense together. The caps keep
+ * the doubling far from overflow. */
+static int timing_settings(struct webhooks_config *c)
 {
+	if (c->timeout_ms <= 0)
+		c->timeout_ms = 10000;
 	if (!c->backoff_initial_ms)
 		c->backoff_initial_ms = WEBHOOKS_BACKOFF_INITIAL_MS;
 	if (!c->backoff_max_ms)
@@ -362,14 +365,12 @@ int webhooks_new(struct webhooks **out, const struct webhooks_config *cfg)
 	if (!w)
 		return -ENOMEM;
 	w->cfg = *cfg;
-	if (retry_settings(&w->cfg)) {
+	if (timing_settings(&w->cfg)) {
 		free(w);
 		return -EINVAL;
 	}
 	if (!w->cfg.max_in_flight)
 		w->cfg.max_in_flight = 8;
-	if (w->cfg.timeout_ms <= 0)
-		w->cfg.timeout_ms = 10000;
 	if (w->cfg.poll_ms <= 0)
 		w->cfg.poll_ms = 1000;
 	if (!w->cfg.curl) {
@@ -424,12 +425,12 @@ int webhooks_set_timing(struct webhooks *w, long timeout_ms, int64_t backoff_ini
 	if (!w || timeout_ms < 0)
 		return -EINVAL;
 	c = w->cfg;
+	c.timeout_ms = timeout_ms;
 	c.backoff_initial_ms = backoff_initial_ms;
 	c.backoff_max_ms = backoff_max_ms;
 	c.retry_for_ms = retry_for_ms;
-	if (retry_settings(&c))
+	if (timing_settings(&c))
 		return -EINVAL;
-	c.timeout_ms = timeout_ms ? timeout_ms : 10000;
 	w->cfg = c;
 	return 0;
 }
